@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { systemClock } from '../lib/clock.js';
+import { buildApp } from '../server/app.js';
+import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
+import { terminalProgress } from './progress.js';
+import { fail, openRuntime } from './runtime.js';
+
+const program = new Command();
+program.name('civicgrid').description('CivicGrid — grid-based municipal governance').version('0.1.0');
+
+function seedOption(v: string): number {
+  if (!/^\d{1,9}$/.test(v)) throw new InvalidArgumentError('seed must be a non-negative integer');
+  return Number(v);
+}
+
+program
+  .command('serve')
+  .description('Run the HTTP server (migrates first)')
+  .option('--demo-if-empty', 'create the demo city when the database has no areas')
+  .option('--seed <n>', 'demo city seed', seedOption, 2026)
+  .action(async (opts: { demoIfEmpty?: boolean; seed: number }) => {
+    const { config, db } = await openRuntime();
+    if (opts.demoIfEmpty && !(await isDemoSeeded(db))) {
+      process.stderr.write(`Empty database: creating the demo city (seed ${opts.seed}) — this takes a minute…\n`);
+      const summary = await seedDemoCity(db, { seed: opts.seed, clock: systemClock, progress: terminalProgress() });
+      process.stderr.write(`Demo city ready: ${summary}\n`);
+    }
+    const { app } = await buildApp({ config, db, clock: systemClock });
+    const shutdown = async (signal: string) => {
+      app.log.info({ signal }, 'shutting down');
+      await app.close();
+      await db.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (err) {
+      fail(`Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    }
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    process.stderr.write(
+      `CivicGrid is serving on http://${shown}:${config.port} (database: ${db.driver}); API docs at /api/docs\n`,
+    );
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const { db } = await openRuntime((m) => process.stdout.write(`${m}\n`));
+    process.stdout.write('Database schema is up to date.\n');
+    await db.close();
+  });
+
+program
+  .command('demo')
+  .description('Seed the demo city into an empty database')
+  .option('--seed <n>', 'random seed (same seed, same city)', seedOption, 2026)
+  .action(async (opts: { seed: number }) => {
+    const { db } = await openRuntime();
+    if (await isDemoSeeded(db)) {
+      await db.close();
+      fail('the database already holds areas; the demo city is only created in an empty database');
+    }
+    const summary = await seedDemoCity(db, { seed: opts.seed, clock: systemClock, progress: terminalProgress() });
+    process.stdout.write(`Demo city ready: ${summary}\n`);
+    await db.close();
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => fail(err.stack ?? err.message));

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Locales every message and category name exists in. */
+export const LOCALES = ['zh-CN', 'en'] as const;
+/** One of the supported locales. */
+export type Locale = (typeof LOCALES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The whole runtime configuration, parsed once at start; nothing else reads process.env. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; absent means the embedded PGlite database in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Signs session cookies and bearer tokens (≥32 chars). */
+  sessionSecret: string;
+  /** Key for application-level encryption of personal data and keyed hashes (≥32 chars). */
+  dataKey: string;
+  defaultLocale: Locale;
+  /** Largest accepted request body in bytes (uploads have their own limit). */
+  bodyLimit: number;
+  /** Tile URL template for the web map; empty = plain background. */
+  tileUrl: string;
+  /** 'production' requires explicit secrets; 'development' generates and keeps them in dataDir. */
+  env: 'production' | 'development' | 'test';
+}
+
+/** Thrown when an environment variable is invalid; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function enumVar<T extends string>(env: Env, name: string, allowed: readonly T[], def: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function secretVar(env: Env, name: string, generated: () => string, mode: Config['env']): string {
+  const raw = env[name];
+  if (raw !== undefined && raw !== '') {
+    if (raw.length < 32) throw new ConfigError(name, 'must be at least 32 characters long');
+    return raw;
+  }
+  if (mode === 'production') throw new ConfigError(name, 'is required when NODE_ENV=production');
+  return generated();
+}
+
+/**
+ * Development secrets are generated once and kept beside the embedded database, so that
+ * encrypted columns stay readable across restarts without any set-up.
+ */
+function devSecrets(dataDir: string): { sessionSecret: string; dataKey: string } {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { sessionSecret?: string; dataKey?: string };
+    if (parsed.sessionSecret && parsed.dataKey) {
+      return { sessionSecret: parsed.sessionSecret, dataKey: parsed.dataKey };
+    }
+  }
+  const secrets = {
+    sessionSecret: randomBytes(32).toString('base64url'),
+    dataKey: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const mode = enumVar(env, 'NODE_ENV', ['production', 'development', 'test'] as const, 'development');
+  const port = intVar(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST && env.HOST !== '' ? env.HOST : 'localhost';
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
+  let databaseUrl: string | undefined;
+  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') {
+    let url: URL;
+    try {
+      url = new URL(env.DATABASE_URL);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user@host:port/db)');
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError('DATABASE_URL', `must start with postgres:// (got ${url.protocol}//)`);
+    }
+    databaseUrl = env.DATABASE_URL;
+  }
+  const dataDir = path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data');
+  const logLevel = enumVar(env, 'LOG_LEVEL', LOG_LEVELS, mode === 'test' ? 'silent' : 'info');
+  const defaultLocale = enumVar(env, 'DEFAULT_LOCALE', LOCALES, 'zh-CN');
+  const bodyLimit = intVar(env, 'BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576);
+  let dev: { sessionSecret: string; dataKey: string } | undefined;
+  const lazyDev = () => {
+    dev ??= devSecrets(dataDir);
+    return dev;
+  };
+  const sessionSecret = secretVar(env, 'SESSION_SECRET', () => lazyDev().sessionSecret, mode);
+  const dataKey = secretVar(env, 'DATA_KEY', () => lazyDev().dataKey, mode);
+  const tileUrl = env.TILE_URL ?? '';
+  if (tileUrl !== '' && !/^https?:\/\/.+\{z\}.+\{x\}.+\{y\}/.test(tileUrl)) {
+    throw new ConfigError('TILE_URL', 'must be an http(s) URL template containing {z}, {x} and {y}');
+  }
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    logLevel,
+    sessionSecret,
+    dataKey,
+    defaultLocale,
+    bodyLimit,
+    tileUrl,
+    env: mode,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The one database interface every repository uses. Two drivers implement it with the same
+ * SQL dialect: PGlite (embedded, the default) and PostgreSQL via `pg` (what a city deploys).
+ */
+
+/** A row as returned by the driver: column name → value. */
+export type Row = Record<string, unknown>;
+
+/** Result of one statement. */
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows inserted/updated/deleted (or returned, for SELECT). */
+  rowCount: number;
+}
+
+/** Anything that runs parameterised SQL: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs one statement with $1..$n parameters. Objects are sent as JSON text. */
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations, DDL). */
+  exec(sql: string): Promise<void>;
+}
+
+/** A handle to the database shared by the whole process. */
+export interface Db extends Queryable {
+  readonly driver: 'pglite' | 'postgres';
+  /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Sends a NOTIFY (delivered to listeners of every connected instance after commit). */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Cheap round trip used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01', // admin_shutdown (terminated)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+  '53300', // too_many_connections
+]);
+
+/** True when the error means "the database cannot be reached right now" (→ 503, retry later). */
+export function isDbUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const message = (err as { message?: unknown }).message;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection is closed|Client has encountered a connection error|PGlite is closed|timeout exceeded when trying to connect/i.test(
+      message,
+    )
+  );
+}
+
+/** The SQLSTATE of a database error, if it is one (e.g. '23505' unique violation). */
+export function sqlState(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** Values are normalised the same way by both drivers: JSON objects become text. */
+export function toParam(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value === null || value instanceof Date || Buffer.isBuffer(value) || value instanceof Uint8Array) {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    // Arrays of scalars are sent as PostgreSQL arrays; arrays of objects as JSON.
+    return value.every((v) => v === null || typeof v !== 'object') ? value : JSON.stringify(value);
+  }
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}

@@ -1,0 +1,133 @@
+import pg from 'pg';
+import type { Db, Queryable, QueryResult } from './db.js';
+import { isDbUnavailable, toParam } from './db.js';
+
+const { Pool, types } = pg;
+
+/** Same value mapping as the PGlite driver: bigint → number, date → 'YYYY-MM-DD', numeric → number. */
+const typeParsers: Record<number, (v: string) => unknown> = {
+  [types.builtins.INT8]: (v) => Number(v),
+  [types.builtins.NUMERIC]: (v) => Number(v),
+  [types.builtins.DATE]: (v) => v,
+};
+
+function wrap(q: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const res = await q.query(sql, params.map(toParam));
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await q.query(sql);
+    },
+  };
+}
+
+/** Options for the PostgreSQL driver. */
+export interface PostgresOptions {
+  connectionString: string;
+  /** search_path for every connection (tests use a throw-away schema). */
+  schema?: string;
+  max?: number;
+  /** Called for pool-level errors (idle client lost); the pool itself recovers. */
+  onError?: (err: Error) => void;
+}
+
+/** Opens a pool to PostgreSQL; LISTEN uses one dedicated connection that reconnects itself. */
+export async function openPostgres(opts: PostgresOptions): Promise<Db> {
+  const poolConfig: pg.PoolConfig = {
+    connectionString: opts.connectionString,
+    max: opts.max ?? 20,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        typeParsers[oid] ?? types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  };
+  const pool = new Pool(poolConfig);
+  pool.on('error', (err) => opts.onError?.(err));
+  const base = wrap(pool);
+
+  // Listeners share one client; if it dies it is re-created and every channel re-subscribed.
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+  let listener: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let closed = false;
+
+  const connectListener = async (): Promise<pg.Client> => {
+    const client = new pg.Client(poolConfig);
+    await client.connect();
+    client.on('notification', (msg) => {
+      for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
+    });
+    client.on('error', (err) => {
+      opts.onError?.(err);
+      listener = undefined;
+      if (!closed) setTimeout(() => void ensureListener().catch(() => undefined), 1_000);
+    });
+    for (const channel of handlers.keys()) await client.query(`LISTEN "${channel}"`);
+    listener = client;
+    return client;
+  };
+  const ensureListener = async (): Promise<pg.Client> => {
+    if (listener) return listener;
+    connecting ??= connectListener().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  };
+
+  return {
+    driver: 'postgres',
+    ...base,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        broken = isDbUnavailable(err);
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        // A connection that failed mid-transaction is destroyed, not returned to the pool.
+        client.release(broken);
+      }
+    },
+    async listen(channel, handler) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+      let set = handlers.get(channel);
+      const isNew = !set;
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+      }
+      set.add(handler);
+      const client = await ensureListener();
+      if (isNew) await client.query(`LISTEN "${channel}"`);
+      return async () => {
+        set.delete(handler);
+        if (set.size === 0) {
+          handlers.delete(channel);
+          await listener?.query(`UNLISTEN "${channel}"`).catch(() => undefined);
+        }
+      };
+    },
+    async notify(channel, payload) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      closed = true;
+      await listener?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

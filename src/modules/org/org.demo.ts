@@ -1,0 +1,12 @@
+import type { DemoStep } from '../demo/demo-step.js';
+import { DEPARTMENTS } from './departments.seed.js';
+import { DepartmentRepository } from './department.repository.js';
+
+/** Demo step: the city's departments. */
+export const departmentsDemoStep: DemoStep = {
+  name: 'departments',
+  async run(tx) {
+    await new DepartmentRepository().upsertMany(tx, DEPARTMENTS);
+    return `${DEPARTMENTS.length} departments`;
+  },
+};

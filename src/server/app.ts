@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifySchema,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Locale } from '../config/config.js';
+import { pickLocale } from '../lib/i18n.js';
+import { ANONYMOUS, type Actor } from '../modules/identity/actor.js';
+import type { AppContext } from './context.js';
+import { installErrorHandling } from './error-handler.js';
+import { createServices, registerRoutes, type Services } from './modules.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Response language, from the user's setting or Accept-Language. */
+    locale: Locale;
+    /** Who is asking; set by the identity module's hook, anonymous otherwise. */
+    actor: Actor;
+  }
+}
+
+/** The Fastify instance with TypeBox typing, as route files receive it. */
+export type TypedApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** What buildApp returns: the HTTP app and the services behind it (CLI and tests use both). */
+export interface BuiltApp {
+  app: TypedApp;
+  services: Services;
+  /** Every route as registered: the authorization matrix and the fuzz tests walk it. */
+  routes: RouteEntry[];
+}
+
+/** One registered route. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  schema: FastifySchema | undefined;
+  config: unknown;
+}
+
+/**
+ * Builds the HTTP application around an open database. Listening and closing the database
+ * are the caller's job (CLI `serve`, tests).
+ */
+export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> {
+  const app = Fastify({
+    logger:
+      ctx.config.logLevel === 'silent'
+        ? false
+        : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: ctx.config.bodyLimit,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const fullCtx: AppContext = { ...ctx, log: app.log };
+  const services = createServices(fullCtx);
+
+  app.decorateRequest('locale', ctx.config.defaultLocale);
+  app.decorateRequest('actor', null as never);
+  app.addHook('onRequest', async (req, reply) => {
+    req.actor = ANONYMOUS;
+    req.locale = pickLocale(req.headers['accept-language'], undefined, ctx.config.defaultLocale);
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CivicGrid API',
+        description: 'Grid-based municipal and community governance. Errors are {code, message}.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: { type: 'apiKey', in: 'cookie', name: 'cg_session' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: r.url, schema: r.schema, config: r.config });
+    }
+  });
+
+  installErrorHandling(app);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerRoutes(app, services, fullCtx);
+  return { app, services, routes };
+}
