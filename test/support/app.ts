@@ -1,0 +1,22 @@
+import { loadConfig } from '../../src/config/config.js';
+import type { Db } from '../../src/db/db.js';
+import { type Clock, systemClock } from '../../src/lib/clock.js';
+import { type BuiltApp, buildApp } from '../../src/server/app.js';
+
+/** Test configuration: fixed secrets, silent logs, no files written. */
+export function testConfig(overrides: Record<string, string> = {}) {
+  return loadConfig({
+    NODE_ENV: 'test',
+    SESSION_SECRET: 's'.repeat(40),
+    DATA_KEY: 'd'.repeat(40),
+    DATA_DIR: '/tmp/civicgrid-test-unused',
+    ...overrides,
+  });
+}
+
+/** Builds the real application over a test database (inject() requests, no port). */
+export async function buildTestApp(db: Db, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<BuiltApp> {
+  const built = await buildApp({ config: testConfig(opts.env), db, clock: opts.clock ?? systemClock });
+  await built.app.ready();
+  return built;
+}
