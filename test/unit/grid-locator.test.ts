@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../src/lib/random.js';
 import type { AreaGeometry, LinearRing, Polygon } from '../../src/modules/grid/geojson.js';
-import { GridLocator, type LocatorGrid, orientSign } from '../../src/modules/grid/grid-locator.js';
+import {
+  exactOrientSign,
+  GridLocator,
+  type LocatorGrid,
+  orientSign,
+} from '../../src/modules/grid/grid-locator.js';
 
 /** The specification: turf (boundary inside) on every grid, then the smallest code, first given on ties. */
 function reference(grids: LocatorGrid[], x: number, y: number): number {
@@ -142,6 +147,28 @@ describe('orientSign', () => {
     // (1+e)(1-e) - 1*1 = -e^2: tiny but negative
     expect(orientSign(1, 1 + e, 1 - e, 1)).toBe(-1);
     expect(orientSign(0, 0, 0, 0)).toBe(0);
+  });
+
+  it('agrees with BigInt arithmetic on near-collinear inputs (property)', () => {
+    const coord = fc.double({ min: -1, max: 1, noNaN: true });
+    fc.assert(
+      fc.property(
+        coord,
+        coord,
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.integer({ min: -4, max: 4 }),
+        (a, b, k, ulps) => {
+          // (u1, v1) and (u2, v2) ≈ k·(u1, v1): collinear up to rounding, nudged by a few ulps
+          const u1 = a;
+          const v1 = b;
+          const u2 = a * k + ulps * Number.EPSILON * Math.abs(a * k);
+          const v2 = b * k;
+          return orientSign(u1, u2, v1, v2) === exactOrientSign(u1, u2, v1, v2);
+        },
+      ),
+      { numRuns: 20_000, seed: 7 },
+    );
+    expect(exactOrientSign(1, 1 + 2 ** -52, 1 - 2 ** -52, 1)).toBe(-1);
   });
 });
 

@@ -1,0 +1,43 @@
+/**
+ * Runs every benchmark in one process and prints a summary table; `BENCH_QUICK=1` runs the small
+ * variants (for CI smoke runs). Exit code 1 when a benchmark throws (e.g. answers differ).
+ */
+import type { BenchResult } from './bench-result.js';
+import { runLocateBench } from './locate.bench.js';
+
+/** A benchmark entry: add new ones here. */
+const BENCHES: Array<{ name: string; run: (opts: { quick: boolean }) => Promise<BenchResult> }> = [
+  { name: 'locate', run: runLocateBench },
+];
+
+async function main(): Promise<void> {
+  const quick = process.env.BENCH_QUICK === '1';
+  const results: BenchResult[] = [];
+  let failed = false;
+  for (const bench of BENCHES) {
+    console.log(`\n=== ${bench.name}${quick ? ' (quick)' : ''} ===`);
+    try {
+      results.push(await bench.run({ quick }));
+    } catch (err) {
+      failed = true;
+      console.error(`benchmark ${bench.name} failed:`, err);
+    }
+  }
+  console.log('\n=== summary ===');
+  for (const r of results) {
+    console.log(`\n${r.name}`);
+    const width = Math.max(...Object.keys(r.metrics).map((k) => k.length), 4);
+    for (const [k, v] of Object.entries(r.metrics)) {
+      console.log(`  ${k.padEnd(width)}  ${typeof v === 'number' ? formatNumber(v) : v}`);
+    }
+    for (const g of r.goals) console.log(`  ${g.met ? '✓' : '✗'} ${g.goal}`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+await main();
