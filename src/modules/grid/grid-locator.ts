@@ -31,7 +31,7 @@ export interface LocatorGrid {
 
 /** Raster sizing; the defaults suit Voronoi-like grids and keep memory to a few bytes per cell. */
 export interface GridLocatorOptions {
-  /** Target raster cells per grid (more → more cells answered directly, more memory). Default 24. */
+  /** Target raster cells per grid (more → more cells answered directly, more memory). Default 48. */
   cellsPerGrid?: number;
   /** Upper bound on raster cells. Default 16,777,216 (64 MB for the cell array). */
   maxCells?: number;
@@ -226,6 +226,8 @@ export class GridLocator {
   private readonly ringStart: Int32Array;
   private readonly ringPoint: Int32Array;
   private readonly xy: Float64Array;
+  /** Per rank: [first, end) point index of the only ring of a one-ring grid, or [-1, -1]. */
+  private readonly simpleRing: Int32Array;
   private readonly mixedCells: number;
 
   /** Builds the index; throws on ids that are not non-negative int32 or rings that are not closed. */
@@ -296,6 +298,15 @@ export class GridLocator {
     this.ringStart = ringStart.data.slice(0, ringStart.length);
     this.ringPoint = ringPoint.data.slice(0, ringPoint.length);
     this.xy = xy;
+    this.simpleRing = new Int32Array(n * 2).fill(-1);
+    for (let rank = 0; rank < n; rank++) {
+      const part = this.partStart[rank]!;
+      if (this.partStart[rank + 1] !== part + 1) continue;
+      const ring = this.ringStart[part]!;
+      if (this.ringStart[part + 1] !== ring + 1) continue;
+      this.simpleRing[rank * 2] = this.ringPoint[ring]!;
+      this.simpleRing[rank * 2 + 1] = this.ringPoint[ring + 1]!;
+    }
 
     if (p === 0) {
       // Nothing to find: a bbox that rejects every point.
@@ -319,7 +330,7 @@ export class GridLocator {
 
     // Raster size: about cellsPerGrid cells per grid, square-ish cells.
     const maxCells = Math.max(1, Math.floor(options.maxCells ?? 16_777_216));
-    const target = Math.min(maxCells, Math.max(1, Math.round((options.cellsPerGrid ?? 24) * Math.max(1, n))));
+    const target = Math.min(maxCells, Math.max(1, Math.round((options.cellsPerGrid ?? 48) * Math.max(1, n))));
     const w = maxX - minX;
     const h = maxY - minY;
     let nx: number;
@@ -554,6 +565,7 @@ export class GridLocator {
         this.partStart.byteLength +
         this.ringStart.byteLength +
         this.ringPoint.byteLength +
+        this.simpleRing.byteLength +
         this.xy.byteLength,
     };
   }
@@ -614,6 +626,29 @@ export class GridLocator {
   /** turf booleanPointInPolygon(point, grid) with boundary inside, mirrored operation by operation. */
   private inside(rank: number, x: number, y: number): boolean {
     const xy = this.xy;
+    const first = this.simpleRing[rank * 2]!;
+    if (first >= 0) {
+      // one polygon, one ring: the common case, without the part/ring indirections
+      const end = this.simpleRing[rank * 2 + 1]! * 2;
+      let i = first * 2;
+      let k = 0;
+      let u1 = xy[i]! - x;
+      let v1 = xy[i + 1]! - y;
+      for (i += 2; i < end; i += 2) {
+        const u2 = xy[i]! - x;
+        const v2 = xy[i + 1]! - y;
+        if (v1 === 0 && v2 === 0) {
+          if ((u2 <= 0 && u1 >= 0) || (u1 <= 0 && u2 >= 0)) return true;
+        } else if ((v2 >= 0 && v1 <= 0) || (v2 <= 0 && v1 >= 0)) {
+          const f = orientSign(u1, u2, v1, v2);
+          if (f === 0) return true;
+          if ((f > 0 && v2 > 0 && v1 <= 0) || (f < 0 && v2 <= 0 && v1 > 0)) k++;
+        }
+        u1 = u2;
+        v1 = v2;
+      }
+      return (k & 1) === 1;
+    }
     const ringStart = this.ringStart;
     const ringPoint = this.ringPoint;
     const partEnd = this.partStart[rank + 1]!;
