@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { systemClock } from '../lib/clock.js';
 import { buildApp } from '../server/app.js';
 import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
+import { registerAreasCommands } from './commands/areas.command.js';
 import { terminalProgress } from './progress.js';
 import { fail, openRuntime } from './runtime.js';
 
@@ -69,5 +70,7 @@ program
     process.stdout.write(`Demo city ready: ${summary}\n`);
     await db.close();
   });
+
+registerAreasCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => fail(err.stack ?? err.message));

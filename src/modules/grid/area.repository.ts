@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { AreaLevelName, AreaRecord, NewArea } from './area.types.js';
+import type { AreaGeometry, AreaLevelName, AreaRecord, NewArea } from './area.types.js';
 
 interface AreaRow {
   id: number;
@@ -70,7 +70,10 @@ export class AreaRepository {
       where.push(`code LIKE $${params.length}`);
     }
     const whereSql = where.join(' AND ');
-    const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM areas WHERE ${whereSql}`, params);
+    const total = await q.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM areas WHERE ${whereSql}`,
+      params,
+    );
     params.push(f.limit, f.offset);
     const { rows } = await q.query<AreaRow>(
       `SELECT ${COLUMNS}${f.withGeometry ? ', geometry' : ''} FROM areas WHERE ${whereSql}
@@ -121,6 +124,66 @@ export class AreaRepository {
         params,
       );
     }
+  }
+
+  /** Current unit grids with their boundaries: what the locate index is built from. */
+  async currentGridShapes(q: Queryable): Promise<Array<{ code: string; geometry: AreaGeometry }>> {
+    const { rows } = await q.query<{ code: string; geometry: AreaGeometry }>(
+      "SELECT code, geometry FROM areas WHERE valid_to IS NULL AND level = 'grid' ORDER BY code",
+    );
+    return rows;
+  }
+
+  /** Code, level, parent and names of every current area (ancestors of located grids). */
+  async currentNames(
+    q: Queryable,
+  ): Promise<
+    Array<{ code: string; level: AreaLevelName; parentCode: string | null; nameZh: string; nameEn: string }>
+  > {
+    const { rows } = await q.query<{
+      code: string;
+      level: AreaLevelName;
+      parent_code: string | null;
+      name_zh: string;
+      name_en: string;
+    }>('SELECT code, level, parent_code, name_zh, name_en FROM areas WHERE valid_to IS NULL');
+    return rows.map((r) => ({
+      code: r.code,
+      level: r.level,
+      parentCode: r.parent_code,
+      nameZh: r.name_zh,
+      nameEn: r.name_en,
+    }));
+  }
+
+  /** Current versions of these codes, with geometry (import compares boundaries). */
+  async findCurrentByCodes(q: Queryable, codes: readonly string[]): Promise<AreaRecord[]> {
+    if (codes.length === 0) return [];
+    const { rows } = await q.query<AreaRow>(
+      `SELECT ${COLUMNS}, geometry FROM areas WHERE valid_to IS NULL AND code = ANY($1::text[])`,
+      [codes],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Closes the current version of these codes at `at` (a boundary change keeps history). */
+  async closeCurrent(q: Queryable, codes: readonly string[], at: Date): Promise<void> {
+    if (codes.length === 0) return;
+    await q.query('UPDATE areas SET valid_to = $2 WHERE valid_to IS NULL AND code = ANY($1::text[])', [
+      codes,
+      at,
+    ]);
+  }
+
+  /** Updates names and parent of current versions in place (a rename is not a boundary change). */
+  async rename(
+    q: Queryable,
+    a: { code: string; nameZh: string; nameEn: string; parentCode: string | null },
+  ): Promise<void> {
+    await q.query(
+      'UPDATE areas SET name_zh = $2, name_en = $3, parent_code = $4 WHERE valid_to IS NULL AND code = $1',
+      [a.code, a.nameZh, a.nameEn, a.parentCode],
+    );
   }
 
   /** Number of current areas per level (demo check, data quality). */

@@ -1,0 +1,13 @@
+import { type InArea, inScope, Policy } from '../identity/policy.js';
+
+/**
+ * Who may change the area hierarchy and its staffing. Area names and boundaries are public (the
+ * map shows them to residents), so reading and locating need no rule.
+ */
+export const areaPolicy = new Policy<InArea>('area').allow(['admin'], ['import']);
+
+/** Grid staffing: admins everywhere, supervisors inside their area; list views for dispatchers too. */
+export const gridMemberPolicy = new Policy<InArea>('grid_member')
+  .allow(['admin'], '*')
+  .allow(['supervisor'], ['assign', 'remove', 'list'], inScope)
+  .allow(['dispatcher'], ['list'], inScope);
