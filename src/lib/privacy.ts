@@ -3,7 +3,14 @@
  * rest, keyed hashes for exact lookup without decryption, and masking for display. Every module
  * that stores or shows names, phones, ID numbers or addresses of people uses these, nothing else.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** Encrypts and hashes personal fields with keys derived from the configured DATA_KEY. */
 export class FieldCipher {
@@ -60,7 +67,22 @@ export function maskIdNumber(id: string): string {
   return `${id[0]}${'*'.repeat(id.length - 2)}${id[id.length - 1]}`;
 }
 
-const COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '令狐', '慕容', '尉迟', '长孙', '宇文', '司徒', '夏侯', '公孙'];
+const COMPOUND_SURNAMES = [
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '令狐',
+  '慕容',
+  '尉迟',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '公孙',
+];
 
 /** Names show the surname only: `张三丰` → `张**`, `Li Wei` → `Li *`. */
 export function maskName(name: string): string {
@@ -81,7 +103,8 @@ export function maskName(name: string): string {
 export function maskAddress(address: string): string {
   const chars = [...address.trim()];
   const marker = chars.findIndex((c) => c === '号' || c === '弄');
-  const keep = marker > 0 && marker < chars.length - 1 ? marker + 1 : Math.min(Math.ceil(chars.length / 2), 8);
+  const keep =
+    marker > 0 && marker < chars.length - 1 ? marker + 1 : Math.min(Math.ceil(chars.length / 2), 8);
   return `${chars.slice(0, keep).join('')}****`;
 }
 
@@ -90,5 +113,17 @@ export const UNMASKED_PII_PATTERNS = {
   /** A full mainland mobile number. */
   phone: /(?<![0-9])1[3-9][0-9]{9}(?![0-9])/,
   /** A full 18-character resident identity number. */
-  idNumber: /(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])/,
+  idNumber:
+    /(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])/,
 } as const;
+
+/**
+ * Masks phone and ID numbers that people type into free text (a description saying "call me on
+ * 13812345678"), so descriptions can be shown without leaking them.
+ */
+export function redactFreeText(text: string): string {
+  const g = (re: RegExp) => new RegExp(re.source, 'g');
+  return text
+    .replace(g(UNMASKED_PII_PATTERNS.idNumber), (m) => maskIdNumber(m))
+    .replace(g(UNMASKED_PII_PATTERNS.phone), (m) => maskPhone(m));
+}

@@ -3,14 +3,25 @@
  * services from the shared context and mounts their routes. A new module adds one line to
  * each function below.
  */
+
+import { FieldCipher } from '../lib/privacy.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { AuditService } from '../modules/audit/audit.service.js';
-import { GridMemberService } from '../modules/grid/grid-member.service.js';
-import { gridMemberRoutes } from '../modules/grid/grid-member.routes.js';
-import { GridService } from '../modules/grid/grid.service.js';
-import { LocateService } from '../modules/grid/locate.service.js';
-import { locateRoutes } from '../modules/grid/locate.routes.js';
+import { CaseRepository } from '../modules/cases/case.repository.js';
+import { caseRoutes } from '../modules/cases/case.routes.js';
+import { CaseIntakeService } from '../modules/cases/case-intake.service.js';
+import { CaseQueryService } from '../modules/cases/case-query.service.js';
+import { CaseSupport } from '../modules/cases/case-support.js';
+import { CaseWorkflowService } from '../modules/cases/case-workflow.service.js';
 import { gridRoutes } from '../modules/grid/grid.routes.js';
+import { GridService } from '../modules/grid/grid.service.js';
+import { gridMemberRoutes } from '../modules/grid/grid-member.routes.js';
+import { GridMemberService } from '../modules/grid/grid-member.service.js';
+import { locateRoutes } from '../modules/grid/locate.routes.js';
+import { LocateService } from '../modules/grid/locate.service.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
+import { createIdentityServices } from '../modules/identity/identity.module.js';
+import { identityRoutes } from '../modules/identity/identity.routes.js';
 import type { TypedApp } from './app.js';
 import type { AppContext } from './context.js';
 
@@ -18,8 +29,25 @@ import type { AppContext } from './context.js';
 export function createServices(ctx: AppContext) {
   const audit = new AuditService(ctx.db, ctx.clock);
   const locate = new LocateService(ctx.db, ctx.log);
-  return {
+  const cipher = new FieldCipher(ctx.config.dataKey);
+  const caseSupport = new CaseSupport({
+    db: ctx.db,
+    clock: ctx.clock,
+    cipher,
+    locate,
     audit,
+    repo: new CaseRepository(),
+  });
+  return {
+    cipher,
+    cases: {
+      support: caseSupport,
+      intake: new CaseIntakeService(caseSupport),
+      workflow: new CaseWorkflowService(caseSupport),
+      query: new CaseQueryService(caseSupport),
+    },
+    audit,
+    ...createIdentityServices(ctx, audit),
     locate,
     grid: new GridService(ctx.db, { audit, locate, clock: ctx.clock }),
     gridMembers: new GridMemberService(ctx.db, { audit, clock: ctx.clock }),
@@ -32,8 +60,11 @@ export type Services = ReturnType<typeof createServices>;
 /** Mounts every module's routes. */
 export async function registerRoutes(app: TypedApp, services: Services, ctx: AppContext): Promise<void> {
   healthRoutes(app, ctx);
+  identityRoutes(app, services);
+  auditRoutes(app, services.audit);
   gridRoutes(app, services.grid);
   locateRoutes(app, services.locate);
   gridMemberRoutes(app, services.gridMembers);
+  caseRoutes(app, { ...services.cases, cipher: services.cipher });
   app.addHook('onClose', async () => services.locate.stop());
 }

@@ -1,0 +1,224 @@
+/**
+ * What the case use cases share: their dependencies, who sees which cases (as SQL), and how one
+ * transition is recorded — event, rollup counters, live state counts, audit record and the live
+ * NOTIFY, all in the caller's transaction.
+ */
+import { randomInt } from 'node:crypto';
+import type { Db, Queryable } from '../../db/db.js';
+import type { Clock } from '../../lib/clock.js';
+import type { FieldCipher } from '../../lib/privacy.js';
+import type { AuditWriter } from '../audit/audit.port.js';
+import { CalendarRepository } from '../calendar/calendar.repository.js';
+import { FALLBACK_CALENDAR } from '../calendar/city-calendar.js';
+import type { CalendarSpec } from '../calendar/working-calendar.js';
+import type { LocateService } from '../grid/locate.service.js';
+import type { Actor } from '../identity/actor.js';
+import { areaScope, departmentScope, scopeSql } from '../identity/policy.js';
+import { type Audience, NotificationRepository } from '../notifications/notification.repository.js';
+import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
+import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
+import { AREA_READER_ROLES } from './case.policy.js';
+import type { CaseRepository, CaseVisibility } from './case.repository.js';
+import type { CaseEvent, CaseRecord } from './case.types.js';
+import { DEFAULT_DEADLINES } from './case-clock.js';
+import { addToRollup, localDay, moveStateCount } from './case-rollup.js';
+
+/** The NOTIFY channel every committed case event is announced on (SSE, dashboards, other nodes). */
+export const CASE_EVENTS_CHANNEL = 'case_events';
+
+/** Dependencies of the case services. */
+export interface CaseDeps {
+  db: Db;
+  clock: Clock;
+  cipher: FieldCipher;
+  locate: LocateService;
+  audit: AuditWriter;
+  repo: CaseRepository;
+  taxonomy?: TaxonomyRepository;
+  notifications?: NotificationRepository;
+  calendar?: CalendarRepository;
+}
+
+/** The announcement sent on CASE_EVENTS_CHANNEL (no personal data). */
+export interface CaseEventMessage {
+  caseId: number;
+  publicCode: string;
+  eventId: number;
+  action: string;
+  state: string;
+  gridCode: string;
+  categoryCode: string | null;
+  departmentCode: string | null;
+  deadlineStatus: string;
+  at: string;
+}
+
+/** Shared helpers bound to one set of dependencies. */
+export class CaseSupport {
+  readonly taxonomy: TaxonomyRepository;
+  readonly notifications: NotificationRepository;
+  private readonly calendars: CalendarRepository;
+  private calendarCache: { spec: CalendarSpec; at: number } | undefined;
+
+  constructor(readonly deps: CaseDeps) {
+    this.taxonomy = deps.taxonomy ?? new TaxonomyRepository();
+    this.notifications = deps.notifications ?? new NotificationRepository();
+    this.calendars = deps.calendar ?? new CalendarRepository();
+  }
+
+  /** The working calendar, cached for a minute (admins rarely change it; changes call invalidate). */
+  async calendar(q: Queryable): Promise<CalendarSpec> {
+    const now = Date.now();
+    if (this.calendarCache && now - this.calendarCache.at < 60_000) return this.calendarCache.spec;
+    const spec = await this.calendars.load(q, FALLBACK_CALENDAR);
+    this.calendarCache = { spec, at: now };
+    return spec;
+  }
+
+  /** Forgets the cached calendar (after an admin edit). */
+  invalidateCalendar(): void {
+    this.calendarCache = undefined;
+  }
+
+  /** Stage deadlines of a case: its category's (in the version it was filed under) or the defaults. */
+  async deadlinesOf(
+    q: Queryable,
+    c: Pick<CaseRecord, 'categoryVersion' | 'categoryCode'>,
+  ): Promise<StageDeadlines> {
+    if (c.categoryVersion === null || c.categoryCode === null) return DEFAULT_DEADLINES;
+    const cat = await this.taxonomy.category(q, c.categoryVersion, c.categoryCode);
+    return cat?.deadlines ?? DEFAULT_DEADLINES;
+  }
+
+  /** Which cases the actor may see, as SQL over alias `c`. */
+  visibility(actor: Actor): CaseVisibility {
+    if (actor.kind === 'system') return { sql: 'TRUE', params: [] };
+    if (actor.kind === 'anonymous') return { sql: 'FALSE', params: [] };
+    const params: unknown[] = [];
+    const parts = [scopeSql(areaScope(actor, AREA_READER_ROLES), 'c.grid_code', params)];
+    const depts = departmentScope(actor);
+    if (depts.length > 0) {
+      params.push(depts);
+      const n = `$${params.length}`;
+      parts.push(
+        `(c.department_code = ANY(${n}) OR EXISTS (SELECT 1 FROM jsonb_array_elements(c.tasks) t WHERE t->>'department' = ANY(${n})))`,
+      );
+    }
+    if (actor.grants.some((g) => g.role === 'resident')) {
+      params.push(actor.userId);
+      parts.push(
+        `EXISTS (SELECT 1 FROM case_reporters r WHERE r.case_id = c.id AND r.user_id = $${params.length})`,
+      );
+    }
+    return { sql: parts.map((p) => `(${p})`).join(' OR '), params };
+  }
+
+  /**
+   * Records a transition that the caller has already applied to `c` and saved: the event, the
+   * rollup counters, the live state count, the audit record, notifications and the live NOTIFY.
+   */
+  async record(
+    tx: Queryable,
+    c: CaseRecord,
+    e: {
+      actor: Actor;
+      action: string;
+      fromState: string | null;
+      departmentCode?: string | null;
+      stageDone?: string | null;
+      onTime?: boolean | null;
+      note?: string;
+      publicNote?: boolean;
+      data?: Record<string, unknown>;
+      notify?: { audiences: Audience[]; titleZh: string; titleEn: string };
+    },
+  ): Promise<CaseEvent> {
+    const at = this.deps.clock.now();
+    const actor = actorColumns(e.actor);
+    const event = await this.deps.repo.insertEvent(tx, {
+      caseId: c.id,
+      at,
+      ...actor,
+      action: e.action,
+      fromState: e.fromState,
+      toState: c.state,
+      departmentCode: e.departmentCode ?? null,
+      stageDone: e.stageDone ?? null,
+      onTime: e.onTime ?? null,
+      note: e.note ?? '',
+      publicNote: e.publicNote ?? false,
+      data: e.data ?? {},
+    });
+    await addToRollup(tx, {
+      action: e.action,
+      stageDone: event.stageDone,
+      onTime: event.onTime,
+      data: event.data,
+      at,
+      gridCode: c.gridCode,
+      departmentCode: event.departmentCode,
+    });
+    await moveStateCount(tx, c.gridCode, e.fromState, c.state);
+    await this.deps.audit.record(tx, {
+      actor: e.actor,
+      action: `case.${e.action}`,
+      resourceType: 'case',
+      resourceId: String(c.id),
+      areaCode: c.gridCode,
+      details: {
+        publicCode: c.publicCode,
+        from: e.fromState,
+        to: c.state,
+        department: event.departmentCode,
+        eventId: event.id,
+      },
+    });
+    if (e.notify && e.notify.audiences.length > 0) {
+      await this.notifications.notify(tx, {
+        audiences: e.notify.audiences,
+        caseId: c.id,
+        kind: `case.${e.action}`,
+        titleZh: e.notify.titleZh,
+        titleEn: e.notify.titleEn,
+        body: { publicCode: c.publicCode, state: c.state, action: e.action },
+        at,
+      });
+    }
+    const message: CaseEventMessage = {
+      caseId: c.id,
+      publicCode: c.publicCode,
+      eventId: event.id,
+      action: e.action,
+      state: c.state,
+      gridCode: c.gridCode,
+      categoryCode: c.categoryCode,
+      departmentCode: c.departmentCode,
+      deadlineStatus: c.deadlineStatus,
+      at: at.toISOString(),
+    };
+    // Delivered to listeners on every node when (and only if) this transaction commits.
+    await tx.query('SELECT pg_notify($1, $2)', [CASE_EVENTS_CHANNEL, JSON.stringify(message)]);
+    return event;
+  }
+}
+
+/** The event/audit columns naming an actor. */
+export function actorColumns(actor: Actor): { actorKind: string; actorId: string | null; actorName: string } {
+  if (actor.kind === 'user')
+    return { actorKind: 'user', actorId: String(actor.userId), actorName: actor.displayName };
+  if (actor.kind === 'system') return { actorKind: 'system', actorId: null, actorName: actor.name };
+  return { actorKind: 'anonymous', actorId: null, actorName: 'anonymous' };
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A public tracking code such as `NH261130-7K3QZP`: the local date plus 6 random characters,
+ * so codes are short enough to read out on the phone and not guessable from each other.
+ */
+export function newPublicCode(at: Date): string {
+  const d = localDay(at).replace(/-/g, '').slice(2);
+  let r = '';
+  for (let i = 0; i < 6; i++) r += CROCKFORD[randomInt(32)];
+  return `NH${d}-${r}`;
+}

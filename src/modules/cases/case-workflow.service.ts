@@ -1,0 +1,414 @@
+/**
+ * The closed-loop transitions. Every action is one use case: the actor's role is checked, the
+ * case is read inside the actor's scope (404 otherwise) and locked, the state machine decides
+ * (409 on an illegal transition, nothing written), then the new state, deadlines, event, rollups,
+ * audit record and notifications are written in one transaction.
+ */
+
+import type { Queryable } from '../../db/db.js';
+import { CommonErrors } from '../../lib/errors.js';
+import type { Actor } from '../identity/actor.js';
+import type { Audience } from '../notifications/notification.repository.js';
+import { CaseErrors } from './case.errors.js';
+import { type CaseResource, casePolicy } from './case.policy.js';
+import type { CaseRecord, StoredTask } from './case.types.js';
+import {
+  extendClock,
+  pauseClock,
+  REOPEN_WINDOW_DAYS,
+  resumeClock,
+  startClock,
+  stopClock,
+  taskDeadline,
+} from './case-clock.js';
+import {
+  type CaseAction,
+  type CaseActionType,
+  type CaseEffect,
+  type CaseSnapshot,
+  nextState,
+  type Satisfaction,
+  type StageClock,
+} from './case-state.js';
+import type { CaseSupport } from './case-support.js';
+
+/** The payload of a case action; which fields matter depends on the action. */
+export interface WorkflowInput {
+  note?: string;
+  categoryCode?: string;
+  urgent?: boolean;
+  departments?: string[];
+  department?: string;
+  from?: string;
+  to?: string;
+  minutes?: number;
+  result?: Satisfaction;
+  comment?: string;
+  targetId?: number;
+  photoIds?: number[];
+}
+
+const TITLES: Partial<Record<CaseActionType, [string, string]>> = {
+  file: ['已立案', 'filed'],
+  reject: ['不予立案', 'not accepted'],
+  dispatch: ['已派遣', 'dispatched'],
+  whistle: ['吹哨报到', 'summoned'],
+  return: ['已回退', 'returned'],
+  reassign: ['已改派', 'reassigned'],
+  request_extension: ['申请延期', 'extension requested'],
+  approve_extension: ['延期已批准', 'extension approved'],
+  deny_extension: ['延期未批准', 'extension denied'],
+  report_back: ['处置反馈', 'reported back'],
+  verify_pass: ['已核查结案', 'verified and closed'],
+  verify_fail: ['核查未通过，返工', 'failed verification, rework'],
+  reopen: ['重新办理', 'reopened'],
+  void: ['已作废', 'voided'],
+  merge_into: ['已合并', 'merged'],
+};
+
+/** Transitions of the closed loop. */
+export class CaseWorkflowService {
+  constructor(private readonly s: CaseSupport) {}
+
+  /** Performs one action on a case; returns the case as it is afterwards. */
+  async act(actor: Actor, caseId: number, type: CaseActionType, input: WorkflowInput): Promise<CaseRecord> {
+    casePolicy.assertPermits(actor, type);
+    const { db, repo, clock } = this.s.deps;
+    return db.transaction(async (tx) => {
+      const c = await repo.findVisibleForUpdate(tx, caseId, this.s.visibility(actor));
+      if (!c) throw CaseErrors.CaseNotFound({ params: { id: caseId } });
+      const reporters = await repo.reporterUserIds(tx, c.id);
+      const resource: CaseResource = {
+        areaCode: c.gridCode,
+        departments: [
+          ...new Set([...c.tasks.map((t) => t.department), ...(c.departmentCode ? [c.departmentCode] : [])]),
+        ],
+        reporterUserIds: reporters,
+      };
+      casePolicy.assert(actor, type, resource);
+      const action = await this.buildAction(tx, actor, c, type, input);
+      const result = nextState(snapshotOf(c), action);
+      if (!result.ok) {
+        throw CaseErrors.IllegalTransition({
+          params: { state: c.state, action: type, reason: result.reason },
+        });
+      }
+      const now = clock.now();
+      if (
+        type === 'reopen' &&
+        c.evaluatedAt &&
+        now.getTime() - c.evaluatedAt.getTime() > REOPEN_WINDOW_DAYS * 86_400_000
+      ) {
+        throw CaseErrors.ReopenWindowPassed({ params: { days: REOPEN_WINDOW_DAYS } });
+      }
+      const fromState = c.state;
+      const spec = await this.s.calendar(tx);
+      let deadlines = await this.s.deadlinesOf(tx, c);
+
+      // Category and urgency are set when filing (the dispatcher may correct the resident's choice).
+      if (type === 'file' && input.categoryCode && input.categoryCode !== c.categoryCode) {
+        const cat = await this.s.taxonomy.activeCategory(tx, input.categoryCode);
+        if (!cat)
+          throw CaseErrors.UnknownCategory({
+            params: { code: input.categoryCode },
+            field: 'body/categoryCode',
+          });
+        c.categoryVersion = cat.version;
+        c.categoryCode = cat.code;
+        c.urgent = cat.urgent;
+        c.departmentCode ??= cat.departmentCode;
+        deadlines = cat.deadlines;
+      }
+      if (type === 'file' && input.urgent !== undefined) c.urgent = input.urgent;
+
+      applySnapshot(c, result.snapshot, now, spec, deadlines, type === 'whistle');
+      let stage: { stageDone: string | null; onTime: boolean | null } = { stageDone: null, onTime: null };
+      for (const effect of result.effects) {
+        const [kind, arg] = effect.split(':') as [string, StageClock | undefined];
+        if (kind === 'stop_stage_clock') stage = stopClock(c, now);
+        else if (kind === 'start_stage_clock' && arg) startClock(c, arg, now, spec, deadlines);
+        else if (kind === 'pause_stage_clock') pauseClock(c, now, spec, deadlines);
+        else if (kind === 'resume_stage_clock') resumeClock(c, now, spec, deadlines);
+        else if (effect === 'extend_stage_deadline:handle') {
+          extendClock(c, c.extensionMinutes ?? 0, spec, deadlines);
+          c.tasks = c.tasks.map((t) =>
+            t.deadline
+              ? {
+                  ...t,
+                  deadline: new Date(
+                    Math.max(new Date(t.deadline).getTime(), c.clockDeadline?.getTime() ?? 0),
+                  ).toISOString(),
+                }
+              : t,
+          );
+        }
+      }
+      if (type === 'request_extension') c.extensionMinutes = input.minutes ?? null;
+      if (type === 'approve_extension' || type === 'deny_extension') c.extensionMinutes = null;
+      if (type === 'file') c.filedAt = now;
+      if ((type === 'dispatch' || type === 'whistle') && !c.dispatchedAt) c.dispatchedAt = now;
+      if (c.state === 'reported_back' && fromState !== 'reported_back') c.reportedBackAt = now;
+      if (type === 'verify_pass') c.closedAt = now;
+      if (type === 'evaluate') c.evaluatedAt = now;
+      if (type === 'reassign' && input.to) c.departmentCode = input.to;
+      if (type === 'dispatch' && action.type === 'dispatch')
+        c.departmentCode = action.departments[0] ?? c.departmentCode;
+      if (type === 'merge_into') c.mergedInto = input.targetId ?? null;
+      c.updatedAt = now;
+
+      const saved = await repo.update(tx, c);
+      const event = await this.s.record(tx, saved, {
+        actor,
+        action: type,
+        fromState,
+        departmentCode: departmentOf(action) ?? saved.departmentCode,
+        stageDone: stage.stageDone,
+        onTime: stage.onTime,
+        note: input.note ?? input.comment ?? '',
+        publicNote: [
+          'reject',
+          'report_back',
+          'verify_pass',
+          'evaluate',
+          'void',
+          'merge_into',
+          'reopen',
+        ].includes(type),
+        data: eventData(action, input),
+        notify: this.audiences(saved, type, result.effects, reporters),
+      });
+      if (input.photoIds?.length) {
+        const n = await repo.attachPhotos(tx, saved.id, event.id, input.photoIds);
+        if (n !== input.photoIds.length)
+          throw CaseErrors.UnknownPhoto({ params: { id: input.photoIds.join(',') } });
+      }
+      if (type === 'merge_into' && input.targetId !== undefined)
+        await this.completeMerge(tx, actor, saved, input.targetId);
+      return saved;
+    });
+  }
+
+  /** Turns the HTTP payload into a state-machine action, checking departments and rights. */
+  private async buildAction(
+    tx: Queryable,
+    actor: Actor,
+    c: CaseRecord,
+    type: CaseActionType,
+    input: WorkflowInput,
+  ): Promise<CaseAction> {
+    switch (type) {
+      case 'dispatch': {
+        const departments = input.departments?.length
+          ? input.departments
+          : c.departmentCode
+            ? [c.departmentCode]
+            : [];
+        if (departments.length === 0)
+          throw CommonErrors.ValidationFailed({
+            params: { detail: 'departments required' },
+            field: 'body/departments',
+          });
+        await this.assertDepartments(tx, departments);
+        return { type, departments };
+      }
+      case 'whistle': {
+        const departments = input.departments ?? [];
+        if (departments.length === 0)
+          throw CommonErrors.ValidationFailed({
+            params: { detail: 'departments required' },
+            field: 'body/departments',
+          });
+        await this.assertDepartments(tx, departments);
+        return { type, departments };
+      }
+      case 'accept':
+      case 'return':
+      case 'report_back':
+        return { type, department: this.actingDepartment(actor, c, input.department) };
+      case 'request_extension':
+        this.actingDepartment(actor, c, input.department);
+        if (!input.minutes)
+          throw CommonErrors.ValidationFailed({
+            params: { detail: 'minutes required' },
+            field: 'body/minutes',
+          });
+        return { type };
+      case 'reassign': {
+        const from = input.from ?? c.departmentCode ?? '';
+        if (!input.to)
+          throw CommonErrors.ValidationFailed({ params: { detail: 'to required' }, field: 'body/to' });
+        await this.assertDepartments(tx, [input.to]);
+        return { type, from, to: input.to };
+      }
+      case 'evaluate':
+        if (!input.result)
+          throw CommonErrors.ValidationFailed({
+            params: { detail: 'result required' },
+            field: 'body/result',
+          });
+        return { type, result: input.result };
+      case 'merge_into': {
+        if (input.targetId === undefined || input.targetId === c.id) {
+          throw CaseErrors.MergeTarget({
+            params: { id: String(input.targetId ?? '') },
+            field: 'body/targetId',
+          });
+        }
+        const target = await this.s.deps.repo.findVisible(tx, input.targetId, this.s.visibility(actor));
+        if (!target || ['rejected', 'voided'].includes(target.state)) {
+          throw CaseErrors.MergeTarget({ params: { id: String(input.targetId) }, field: 'body/targetId' });
+        }
+        return { type, target: String(target.id) };
+      }
+      case 'file':
+        if (!c.categoryCode && !input.categoryCode)
+          throw CaseErrors.CategoryRequired({ field: 'body/categoryCode' });
+        return { type };
+      case 'reject':
+      case 'void':
+      case 'suspend':
+        if (!input.note?.trim())
+          throw CommonErrors.ValidationFailed({
+            params: { detail: 'a reason (note) is required' },
+            field: 'body/note',
+          });
+        return { type };
+      default:
+        return { type } as CaseAction;
+    }
+  }
+
+  /** The department a handler acts for: the one given, or their only department with a task here. */
+  private actingDepartment(actor: Actor, c: CaseRecord, requested: string | undefined): string {
+    const onCase = c.tasks.map((t) => t.department);
+    if (actor.kind !== 'user' || actor.grants.some((g) => g.role === 'admin')) {
+      const d = requested ?? onCase[0];
+      if (!d) throw CaseErrors.NotYourTask();
+      return d;
+    }
+    const mine = actor.grants
+      .filter((g) => g.role === 'dept_handler' && g.departmentCode)
+      .map((g) => g.departmentCode!);
+    const candidates = mine.filter((d) => onCase.includes(d) && (requested === undefined || d === requested));
+    if (candidates.length === 0) throw CaseErrors.NotYourTask();
+    return candidates[0]!;
+  }
+
+  private async assertDepartments(tx: Queryable, codes: readonly string[]): Promise<void> {
+    const { rows } = await tx.query<{ code: string }>(
+      'SELECT code FROM departments WHERE code = ANY($1) AND active',
+      [[...codes]],
+    );
+    const known = new Set(rows.map((r) => r.code));
+    const missing = codes.find((d) => !known.has(d));
+    if (missing) throw CaseErrors.UnknownDepartment({ params: { code: missing }, field: 'body/departments' });
+  }
+
+  /** The survivor of a merge takes over the reporters and records where they came from. */
+  private async completeMerge(
+    tx: Queryable,
+    actor: Actor,
+    merged: CaseRecord,
+    targetId: number,
+  ): Promise<void> {
+    const { repo } = this.s.deps;
+    const target = await repo.findById(tx, targetId, true);
+    if (!target) return;
+    await repo.moveReporters(tx, merged.id, target.id);
+    await this.s.record(tx, target, {
+      actor,
+      action: 'merged_from',
+      fromState: target.state,
+      data: { mergedCaseId: merged.id, mergedPublicCode: merged.publicCode },
+    });
+  }
+
+  private audiences(
+    c: CaseRecord,
+    type: CaseActionType,
+    effects: readonly CaseEffect[],
+    reporters: readonly number[],
+  ): { audiences: Audience[]; titleZh: string; titleEn: string } | undefined {
+    const audiences: Audience[] = [];
+    if (effects.includes('notify_reporter') && reporters.length > 0)
+      audiences.push({ kind: 'users', userIds: reporters });
+    if (effects.includes('notify_departments')) {
+      audiences.push({
+        kind: 'departments',
+        departments: c.tasks.filter((t) => t.status === 'open').map((t) => t.department),
+      });
+    }
+    if (effects.includes('notify_dispatcher'))
+      audiences.push({ kind: 'area_roles', roles: ['dispatcher'], gridCode: c.gridCode });
+    if (type === 'request_extension')
+      audiences.push({ kind: 'area_roles', roles: ['supervisor'], gridCode: c.gridCode });
+    if (type === 'report_back' && c.state === 'reported_back') {
+      audiences.push({ kind: 'area_roles', roles: ['grid_worker', 'supervisor'], gridCode: c.gridCode });
+    }
+    const title = TITLES[type];
+    if (!title || audiences.length === 0) return undefined;
+    return {
+      audiences,
+      titleZh: `案件 ${c.publicCode} ${title[0]}`,
+      titleEn: `Case ${c.publicCode} ${title[1]}`,
+    };
+  }
+}
+
+/** The state-machine view of a stored case. */
+export function snapshotOf(c: CaseRecord): CaseSnapshot {
+  return {
+    state: c.state,
+    suspendedFrom: c.suspendedFrom,
+    reopenCount: c.reopenCount,
+    tasks: c.tasks.map((t) => ({ department: t.department, status: t.status })),
+    extensionRequested: c.extensionRequested,
+    evaluation: c.evaluation,
+    mergedInto: c.mergedInto === null ? null : String(c.mergedInto),
+  };
+}
+
+/** Copies the machine's new snapshot onto the record, keeping task deadlines and whistle flags. */
+function applySnapshot(
+  c: CaseRecord,
+  s: CaseSnapshot,
+  now: Date,
+  spec: Parameters<typeof taskDeadline>[1],
+  deadlines: Parameters<typeof taskDeadline>[2],
+  viaWhistle: boolean,
+): void {
+  const before = new Map(c.tasks.map((t) => [t.department, t]));
+  c.tasks = s.tasks.map((t): StoredTask => {
+    const old = before.get(t.department);
+    const reopened = old && old.status !== 'open' && t.status === 'open';
+    return {
+      department: t.department,
+      status: t.status,
+      deadline: old && !reopened ? old.deadline : taskDeadline(now, spec, deadlines).toISOString(),
+      viaWhistle: old?.viaWhistle ?? viaWhistle,
+    };
+  });
+  c.state = s.state;
+  c.suspendedFrom = s.suspendedFrom;
+  c.reopenCount = s.reopenCount;
+  c.extensionRequested = s.extensionRequested;
+  c.evaluation = s.evaluation;
+}
+
+function departmentOf(a: CaseAction): string | null {
+  if ('department' in a) return a.department;
+  if (a.type === 'reassign') return a.to;
+  if (a.type === 'dispatch') return a.departments[0] ?? null;
+  return null;
+}
+
+function eventData(a: CaseAction, input: WorkflowInput): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  if (a.type === 'dispatch' || a.type === 'whistle') data.departments = a.departments;
+  if (a.type === 'reassign') Object.assign(data, { from: a.from, to: a.to });
+  if (a.type === 'evaluate') Object.assign(data, { result: a.result });
+  if (a.type === 'merge_into') data.target = Number(a.target);
+  if (input.minutes) data.minutes = input.minutes;
+  if (input.categoryCode) data.categoryCode = input.categoryCode;
+  return data;
+}

@@ -1,0 +1,67 @@
+import { type InArea, inScope, Policy } from '../identity/policy.js';
+
+/** What case rules look at: the grid the case lies in, its departments and its reporters. */
+export interface CaseResource extends InArea {
+  departments: readonly string[];
+  reporterUserIds: readonly number[];
+}
+
+/** Staff roles that read cases by area scope. */
+export const AREA_READER_ROLES = [
+  'grid_worker',
+  'hotline_operator',
+  'dispatcher',
+  'supervisor',
+  'admin',
+] as const;
+
+/**
+ * Who may do what to a case. Area rules compare the case's grid with the grant's area;
+ * department handlers act on cases with a task for their department; residents on their own reports.
+ */
+export const casePolicy = new Policy<CaseResource>('case')
+  .allow(['resident', 'grid_worker', 'hotline_operator', 'dispatcher', 'supervisor'], ['report'])
+  .allow(['grid_worker'], ['report_patrol'], inScope)
+  .allow(['hotline_operator'], ['report_hotline'])
+  .allow(['dispatcher', 'supervisor'], ['report_bulk'])
+  .allow([...AREA_READER_ROLES, 'dept_handler', 'resident'], ['read', 'search'])
+  .allow(
+    ['dispatcher'],
+    [
+      'file',
+      'reject',
+      'dispatch',
+      'reassign',
+      'whistle',
+      'suspend',
+      'resume',
+      'void',
+      'merge_into',
+      'approve_extension',
+      'deny_extension',
+    ],
+    inScope,
+  )
+  .allow(
+    ['supervisor'],
+    [
+      'approve_extension',
+      'deny_extension',
+      'verify_pass',
+      'verify_fail',
+      'suspend',
+      'resume',
+      'reopen',
+      'void',
+    ],
+    inScope,
+  )
+  .allow(['grid_worker'], ['verify_pass', 'verify_fail'], inScope)
+  .allow(
+    ['dept_handler'],
+    ['accept', 'return', 'report_back', 'request_extension'],
+    (grant, c) => grant.departmentCode !== null && c.departments.includes(grant.departmentCode),
+  )
+  .allow(['resident'], ['evaluate', 'reopen'], (_g, c, actor) => c.reporterUserIds.includes(actor.userId))
+  .allow(['hotline_operator'], ['evaluate'], inScope)
+  .allow(['admin'], '*');

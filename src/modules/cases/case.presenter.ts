@@ -1,0 +1,188 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FieldCipher } from '../../lib/privacy.js';
+import { maskName, maskPhone, redactFreeText } from '../../lib/privacy.js';
+import type { CaseEvent, CaseRecord } from './case.types.js';
+import type { CaseDetail, PublicCaseView } from './case-query.service.js';
+import { stageOf } from './case-state.js';
+import { snapshotOf } from './case-workflow.service.js';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+
+/** A department task on a case. */
+export const TaskDto = Type.Object({
+  department: Type.String(),
+  status: Type.String(),
+  deadline: Nullable(DateTime),
+  viaWhistle: Type.Boolean(),
+});
+
+/** A case as staff lists show it (personal data masked). */
+export const CaseDto = Type.Object({
+  id: Type.Integer(),
+  publicCode: Type.String(),
+  state: Type.String(),
+  stage: Nullable(Type.String()),
+  channel: Type.String(),
+  categoryCode: Nullable(Type.String()),
+  categoryVersion: Type.Union([Type.Integer(), Type.Null()]),
+  hotlineType: Nullable(Type.String()),
+  urgent: Type.Boolean(),
+  description: Type.String(),
+  address: Nullable(Type.String()),
+  location: Type.Object({ lng: Type.Number(), lat: Type.Number() }),
+  gridCode: Type.String(),
+  departmentCode: Nullable(Type.String()),
+  tasks: Type.Array(TaskDto),
+  reporterName: Nullable(Type.String({ description: 'masked' })),
+  reporterPhone: Nullable(Type.String({ description: 'masked' })),
+  reportedAt: DateTime,
+  filedAt: Nullable(DateTime),
+  closedAt: Nullable(DateTime),
+  updatedAt: DateTime,
+  deadline: Nullable(DateTime),
+  deadlineStage: Nullable(Type.String()),
+  deadlineStatus: Type.String(),
+  escalationLevel: Type.Integer(),
+  evaluation: Nullable(Type.String()),
+  reopenCount: Type.Integer(),
+  extensionRequested: Type.Boolean(),
+  mergedInto: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+/** One history entry. */
+export const EventDto = Type.Object({
+  id: Type.Integer(),
+  at: DateTime,
+  action: Type.String(),
+  fromState: Nullable(Type.String()),
+  toState: Type.String(),
+  actor: Type.String(),
+  departmentCode: Nullable(Type.String()),
+  stageDone: Nullable(Type.String()),
+  onTime: Type.Union([Type.Boolean(), Type.Null()]),
+  note: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+/** A case with history and the actions the caller may take. */
+export const CaseDetailDto = Type.Object({
+  case: CaseDto,
+  events: Type.Array(EventDto),
+  photos: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      purpose: Type.String(),
+      mime: Type.String(),
+      bytes: Type.Integer(),
+      sha256: Type.String(),
+    }),
+  ),
+  reporters: Type.Integer(),
+  actions: Type.Array(Type.String()),
+});
+
+/** The public tracking view. */
+export const PublicCaseDto = Type.Object({
+  publicCode: Type.String(),
+  state: Type.String(),
+  stage: Nullable(Type.String()),
+  categoryCode: Nullable(Type.String()),
+  description: Type.String(),
+  gridCode: Type.String(),
+  reportedAt: DateTime,
+  closedAt: Nullable(DateTime),
+  deadline: Nullable(DateTime),
+  evaluation: Nullable(Type.String()),
+  timeline: Type.Array(
+    Type.Object({ at: DateTime, action: Type.String(), state: Type.String(), note: Type.String() }),
+  ),
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function decryptOrNull(cipher: FieldCipher, v: string | null): string | null {
+  if (!v) return null;
+  try {
+    return cipher.decrypt(v);
+  } catch {
+    return null;
+  }
+}
+
+/** Presents a case with personal data masked and free text redacted. */
+export function presentCase(c: CaseRecord, cipher: FieldCipher): Static<typeof CaseDto> {
+  const name = decryptOrNull(cipher, c.reporterNameEnc);
+  const phone = decryptOrNull(cipher, c.reporterPhoneEnc);
+  return {
+    id: c.id,
+    publicCode: c.publicCode,
+    state: c.state,
+    stage: stageOf(snapshotOf(c)),
+    channel: c.channel,
+    categoryCode: c.categoryCode,
+    categoryVersion: c.categoryVersion,
+    hotlineType: c.hotlineType,
+    urgent: c.urgent,
+    description: redactFreeText(c.description),
+    address: c.address ? redactFreeText(c.address) : null,
+    location: { lng: c.lng, lat: c.lat },
+    gridCode: c.gridCode,
+    departmentCode: c.departmentCode,
+    tasks: c.tasks,
+    reporterName: name ? maskName(name) : null,
+    reporterPhone: phone ? maskPhone(phone) : null,
+    reportedAt: c.reportedAt.toISOString(),
+    filedAt: iso(c.filedAt),
+    closedAt: iso(c.closedAt),
+    updatedAt: c.updatedAt.toISOString(),
+    deadline: iso(c.clockDeadline),
+    deadlineStage: c.clockStage,
+    deadlineStatus: c.deadlineStatus,
+    escalationLevel: c.escalationLevel,
+    evaluation: c.evaluation,
+    reopenCount: c.reopenCount,
+    extensionRequested: c.extensionRequested,
+    mergedInto: c.mergedInto,
+  };
+}
+
+/** Presents one event (notes redacted like descriptions). */
+export function presentEvent(e: CaseEvent): Static<typeof EventDto> {
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    action: e.action,
+    fromState: e.fromState,
+    toState: e.toState,
+    actor: e.actorKind === 'user' ? maskName(e.actorName) : e.actorName,
+    departmentCode: e.departmentCode,
+    stageDone: e.stageDone,
+    onTime: e.onTime,
+    note: redactFreeText(e.note),
+    data: e.data,
+  };
+}
+
+/** Presents a case detail. */
+export function presentDetail(d: CaseDetail, cipher: FieldCipher): Static<typeof CaseDetailDto> {
+  return {
+    case: presentCase(d.record, cipher),
+    events: d.events.map(presentEvent),
+    photos: d.photos.map(({ id, purpose, mime, bytes, sha256 }) => ({ id, purpose, mime, bytes, sha256 })),
+    reporters: d.reporters,
+    actions: d.actions,
+  };
+}
+
+/** Presents the public tracking view. */
+export function presentPublic(v: PublicCaseView): Static<typeof PublicCaseDto> {
+  return {
+    ...v,
+    description: redactFreeText(v.description),
+    reportedAt: v.reportedAt.toISOString(),
+    closedAt: iso(v.closedAt),
+    deadline: iso(v.deadline),
+    timeline: v.timeline.map((t) => ({ ...t, at: t.at.toISOString(), note: redactFreeText(t.note) })),
+  };
+}

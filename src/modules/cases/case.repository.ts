@@ -1,0 +1,494 @@
+import type { Queryable } from '../../db/db.js';
+import type { CaseEvent, CaseRecord, StoredTask } from './case.types.js';
+
+/** snake_case row → CaseRecord; the column list is the table's. */
+function toCase(r: Record<string, unknown>): CaseRecord {
+  return {
+    id: r.id as number,
+    publicCode: r.public_code as string,
+    state: r.state as CaseRecord['state'],
+    suspendedFrom: r.suspended_from as CaseRecord['suspendedFrom'],
+    reopenCount: r.reopen_count as number,
+    extensionRequested: r.extension_requested as boolean,
+    extensionMinutes: r.extension_minutes as number | null,
+    evaluation: r.evaluation as CaseRecord['evaluation'],
+    mergedInto: r.merged_into as number | null,
+    channel: r.channel as CaseRecord['channel'],
+    categoryVersion: r.category_version as number | null,
+    categoryCode: r.category_code as string | null,
+    hotlineType: r.hotline_type as CaseRecord['hotlineType'],
+    urgent: r.urgent as boolean,
+    description: r.description as string,
+    address: r.address as string | null,
+    lng: r.lng as number,
+    lat: r.lat as number,
+    gridCode: r.grid_code as string,
+    areaId: r.area_id as number,
+    departmentCode: r.department_code as string | null,
+    tasks: r.tasks as StoredTask[],
+    reporterUserId: r.reporter_user_id as number | null,
+    reporterNameEnc: r.reporter_name_enc as string | null,
+    reporterPhoneEnc: r.reporter_phone_enc as string | null,
+    reporterPhoneHash: r.reporter_phone_hash as string | null,
+    externalRef: r.external_ref as string | null,
+    reportedAt: r.reported_at as Date,
+    filedAt: r.filed_at as Date | null,
+    dispatchedAt: r.dispatched_at as Date | null,
+    reportedBackAt: r.reported_back_at as Date | null,
+    closedAt: r.closed_at as Date | null,
+    evaluatedAt: r.evaluated_at as Date | null,
+    updatedAt: r.updated_at as Date,
+    clockStage: r.clock_stage as string | null,
+    clockStartedAt: r.clock_started_at as Date | null,
+    clockDeadline: r.clock_deadline as Date | null,
+    clockPausedMinutes: r.clock_paused_minutes as number | null,
+    deadlineStatus: r.deadline_status as CaseRecord['deadlineStatus'],
+    escalationLevel: r.escalation_level as number,
+    rowVersion: r.row_version as number,
+  };
+}
+
+function toEvent(r: Record<string, unknown>): CaseEvent {
+  return {
+    id: r.id as number,
+    caseId: r.case_id as number,
+    at: r.at as Date,
+    actorKind: r.actor_kind as string,
+    actorId: r.actor_id as string | null,
+    actorName: r.actor_name as string,
+    action: r.action as string,
+    fromState: r.from_state as string | null,
+    toState: r.to_state as string,
+    departmentCode: r.department_code as string | null,
+    stageDone: r.stage_done as string | null,
+    onTime: r.on_time as boolean | null,
+    note: r.note as string,
+    publicNote: r.public_note as boolean,
+    data: r.data as Record<string, unknown>,
+  };
+}
+
+/**
+ * Who may see which cases, as SQL: the caller builds it from the actor (area scope, departments,
+ * own reports) so that out-of-scope cases are never read.
+ */
+export interface CaseVisibility {
+  /** SQL boolean expression over alias `c`, with its parameters already pushed. */
+  sql: string;
+  params: unknown[];
+}
+
+/** What a new case row needs. */
+export type NewCase = Omit<
+  CaseRecord,
+  | 'id'
+  | 'filedAt'
+  | 'dispatchedAt'
+  | 'reportedBackAt'
+  | 'closedAt'
+  | 'evaluatedAt'
+  | 'deadlineStatus'
+  | 'escalationLevel'
+  | 'rowVersion'
+  | 'mergedInto'
+  | 'evaluation'
+  | 'extensionRequested'
+  | 'extensionMinutes'
+  | 'suspendedFrom'
+  | 'reopenCount'
+>;
+
+/** Filters of the staff case search. */
+export interface CaseSearch {
+  within?: string;
+  categoryCode?: string;
+  states?: string[];
+  overdue?: boolean;
+  deadlineStatus?: 'due_soon' | 'overdue';
+  channel?: string;
+  text?: string;
+  departmentCode?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  offset: number;
+}
+
+/** The only SQL for cases, their events, reporters and photos. */
+export class CaseRepository {
+  /** Inserts a case and returns it with its id. */
+  async insert(q: Queryable, c: NewCase): Promise<CaseRecord> {
+    const { rows } = await q.query(
+      `INSERT INTO cases (public_code, state, channel, category_version, category_code, hotline_type, urgent,
+         description, address, lng, lat, grid_code, area_id, department_code, tasks, reporter_user_id,
+         reporter_name_enc, reporter_phone_enc, reporter_phone_hash, external_ref, reported_at, updated_at,
+         clock_stage, clock_started_at, clock_deadline, clock_paused_minutes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+         $23, $24, $25, $26)
+       RETURNING *`,
+      [
+        c.publicCode,
+        c.state,
+        c.channel,
+        c.categoryVersion,
+        c.categoryCode,
+        c.hotlineType,
+        c.urgent,
+        c.description,
+        c.address,
+        c.lng,
+        c.lat,
+        c.gridCode,
+        c.areaId,
+        c.departmentCode,
+        JSON.stringify(c.tasks),
+        c.reporterUserId,
+        c.reporterNameEnc,
+        c.reporterPhoneEnc,
+        c.reporterPhoneHash,
+        c.externalRef,
+        c.reportedAt,
+        c.updatedAt,
+        c.clockStage,
+        c.clockStartedAt,
+        c.clockDeadline,
+        c.clockPausedMinutes,
+      ],
+    );
+    return toCase(rows[0]!);
+  }
+
+  /** A visible case, locked for the rest of the transaction (transitions). */
+  async findVisibleForUpdate(q: Queryable, id: number, vis: CaseVisibility): Promise<CaseRecord | undefined> {
+    const params = [...vis.params, id];
+    const { rows } = await q.query(
+      `SELECT c.* FROM cases c WHERE c.id = $${params.length} AND (${vis.sql}) FOR UPDATE`,
+      params,
+    );
+    return rows[0] ? toCase(rows[0]) : undefined;
+  }
+
+  /** A visible case (reads). */
+  async findVisible(q: Queryable, id: number, vis: CaseVisibility): Promise<CaseRecord | undefined> {
+    const params = [...vis.params, id];
+    const { rows } = await q.query(
+      `SELECT c.* FROM cases c WHERE c.id = $${params.length} AND (${vis.sql})`,
+      params,
+    );
+    return rows[0] ? toCase(rows[0]) : undefined;
+  }
+
+  /** A case by its public tracking code (public view is built by the service). */
+  async findByPublicCode(q: Queryable, code: string): Promise<CaseRecord | undefined> {
+    const { rows } = await q.query('SELECT * FROM cases WHERE public_code = $1', [code]);
+    return rows[0] ? toCase(rows[0]) : undefined;
+  }
+
+  /** Any case by id, unscoped: only for system work (scheduler, merges after a scoped check). */
+  async findById(q: Queryable, id: number, forUpdate = false): Promise<CaseRecord | undefined> {
+    const { rows } = await q.query(`SELECT * FROM cases WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [
+      id,
+    ]);
+    return rows[0] ? toCase(rows[0]) : undefined;
+  }
+
+  /** Saves the mutable part of a case after a transition (optimistic version bump). */
+  async update(q: Queryable, c: CaseRecord): Promise<CaseRecord> {
+    const { rows } = await q.query(
+      `UPDATE cases SET state = $2, suspended_from = $3, reopen_count = $4, extension_requested = $5,
+         extension_minutes = $6, evaluation = $7, merged_into = $8, category_version = $9, category_code = $10,
+         urgent = $11, department_code = $12, tasks = $13, filed_at = $14, dispatched_at = $15,
+         reported_back_at = $16, closed_at = $17, evaluated_at = $18, updated_at = $19, clock_stage = $20,
+         clock_started_at = $21, clock_deadline = $22, clock_paused_minutes = $23, deadline_status = $24,
+         escalation_level = $25, row_version = row_version + 1
+       WHERE id = $1 RETURNING *`,
+      [
+        c.id,
+        c.state,
+        c.suspendedFrom,
+        c.reopenCount,
+        c.extensionRequested,
+        c.extensionMinutes,
+        c.evaluation,
+        c.mergedInto,
+        c.categoryVersion,
+        c.categoryCode,
+        c.urgent,
+        c.departmentCode,
+        JSON.stringify(c.tasks),
+        c.filedAt,
+        c.dispatchedAt,
+        c.reportedBackAt,
+        c.closedAt,
+        c.evaluatedAt,
+        c.updatedAt,
+        c.clockStage,
+        c.clockStartedAt,
+        c.clockDeadline,
+        c.clockPausedMinutes,
+        c.deadlineStatus,
+        c.escalationLevel,
+      ],
+    );
+    return toCase(rows[0]!);
+  }
+
+  /** Appends an event and returns it. */
+  async insertEvent(q: Queryable, e: Omit<CaseEvent, 'id'>): Promise<CaseEvent> {
+    const { rows } = await q.query(
+      `INSERT INTO case_events (case_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state,
+         department_code, stage_done, on_time, note, public_note, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+      [
+        e.caseId,
+        e.at,
+        e.actorKind,
+        e.actorId,
+        e.actorName,
+        e.action,
+        e.fromState,
+        e.toState,
+        e.departmentCode,
+        e.stageDone,
+        e.onTime,
+        e.note,
+        e.publicNote,
+        e.data,
+      ],
+    );
+    return toEvent(rows[0]!);
+  }
+
+  /** A case's events in order. */
+  async events(q: Queryable, caseId: number): Promise<CaseEvent[]> {
+    const { rows } = await q.query('SELECT * FROM case_events WHERE case_id = $1 ORDER BY id', [caseId]);
+    return rows.map(toEvent);
+  }
+
+  /** Adds a reporter (the original or a "me too"); returns false if this user/phone already is one. */
+  async addReporter(
+    q: Queryable,
+    r: {
+      caseId: number;
+      userId: number | null;
+      phoneHash: string | null;
+      phoneEnc: string | null;
+      nameEnc: string | null;
+      channel: string;
+      original: boolean;
+      at: Date;
+    },
+  ): Promise<boolean> {
+    if (!r.original && (r.userId !== null || r.phoneHash !== null)) {
+      const { rows } = await q.query(
+        `SELECT 1 FROM case_reporters WHERE case_id = $1 AND ((user_id IS NOT NULL AND user_id = $2)
+           OR (phone_hash IS NOT NULL AND phone_hash = $3))`,
+        [r.caseId, r.userId, r.phoneHash],
+      );
+      if (rows.length > 0) return false;
+    }
+    await q.query(
+      `INSERT INTO case_reporters (case_id, user_id, phone_hash, phone_enc, name_enc, channel, original, joined_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [r.caseId, r.userId, r.phoneHash, r.phoneEnc, r.nameEnc, r.channel, r.original, r.at],
+    );
+    return true;
+  }
+
+  /** User ids of everyone who reported or joined the case (for notifications and evaluation rights). */
+  async reporterUserIds(q: Queryable, caseId: number): Promise<number[]> {
+    const { rows } = await q.query<{ user_id: number }>(
+      'SELECT DISTINCT user_id FROM case_reporters WHERE case_id = $1 AND user_id IS NOT NULL',
+      [caseId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Number of reporters (original + "me too"). */
+  async reporterCount(q: Queryable, caseId: number): Promise<number> {
+    const { rows } = await q.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM case_reporters WHERE case_id = $1',
+      [caseId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Moves the reporters of a merged case to the surviving case. */
+  async moveReporters(q: Queryable, fromCase: number, toCase: number): Promise<void> {
+    await q.query(
+      `INSERT INTO case_reporters (case_id, user_id, phone_hash, phone_enc, name_enc, channel, original, joined_at)
+       SELECT $2, user_id, phone_hash, phone_enc, name_enc, channel, false, joined_at FROM case_reporters r
+       WHERE r.case_id = $1 AND NOT EXISTS (
+         SELECT 1 FROM case_reporters x WHERE x.case_id = $2
+           AND ((x.user_id IS NOT NULL AND x.user_id = r.user_id) OR (x.phone_hash IS NOT NULL AND x.phone_hash = r.phone_hash)))`,
+      [fromCase, toCase],
+    );
+  }
+
+  /**
+   * Open cases of a category within `meters` of a point reported since `since`, most similar text
+   * first (pg_trgm similarity); the distance is computed in SQL with an equirectangular
+   * approximation, exact enough at 250 m.
+   */
+  async findNearbyOpen(
+    q: Queryable,
+    p: {
+      lng: number;
+      lat: number;
+      categoryCode: string | null;
+      meters: number;
+      since: Date;
+      text: string;
+      limit: number;
+    },
+  ): Promise<Array<CaseRecord & { distanceM: number; similarity: number }>> {
+    const dLat = p.meters / 111_320;
+    const dLng = p.meters / (111_320 * Math.cos((p.lat * Math.PI) / 180));
+    const { rows } = await q.query(
+      `SELECT * FROM (
+         SELECT c.*,
+           sqrt(power((c.lng - $1) * 111320 * cos(radians($2)), 2) + power((c.lat - $2) * 111320, 2)) AS distance_m,
+           public.similarity(c.description, $3) AS sim
+         FROM cases c
+         WHERE c.state NOT IN ('closed', 'evaluated', 'rejected', 'voided')
+           AND ($4::text IS NULL OR c.category_code = $4)
+           AND c.reported_at >= $5
+           AND c.lng BETWEEN $1 - $6 AND $1 + $6 AND c.lat BETWEEN $2 - $7 AND $2 + $7
+       ) x WHERE x.distance_m <= $8
+       ORDER BY x.sim DESC, x.distance_m ASC LIMIT $9`,
+      [p.lng, p.lat, p.text, p.categoryCode, p.since, dLng, dLat, p.meters, p.limit],
+    );
+    return rows.map((r) => ({
+      ...toCase(r),
+      distanceM: r.distance_m as number,
+      similarity: r.sim as number,
+    }));
+  }
+
+  /** Staff search: visible cases matching the filters, newest first, with the total. */
+  async search(
+    q: Queryable,
+    vis: CaseVisibility,
+    s: CaseSearch,
+  ): Promise<{ items: CaseRecord[]; total: number }> {
+    const params = [...vis.params];
+    const where = [`(${vis.sql})`];
+    const add = (sql: (n: string) => string, v: unknown) => {
+      params.push(v);
+      where.push(sql(`$${params.length}`));
+    };
+    if (s.within) add((n) => `c.grid_code LIKE ${n}`, `${s.within}%`);
+    if (s.categoryCode)
+      add((n) => `(c.category_code = ${n} OR c.category_code LIKE ${n} || '%')`, s.categoryCode);
+    if (s.states?.length) add((n) => `c.state = ANY(${n})`, s.states);
+    if (s.deadlineStatus) add((n) => `c.deadline_status = ${n}`, s.deadlineStatus);
+    if (s.overdue) where.push(`c.deadline_status = 'overdue'`);
+    if (s.channel) add((n) => `c.channel = ${n}`, s.channel);
+    if (s.departmentCode)
+      add(
+        (n) =>
+          `(c.department_code = ${n} OR c.tasks @> jsonb_build_array(jsonb_build_object('department', ${n}::text)))`,
+        s.departmentCode,
+      );
+    if (s.text)
+      add(
+        (n) => `(c.description ILIKE ${n} OR c.public_code ILIKE ${n} OR c.address ILIKE ${n})`,
+        `%${s.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
+      );
+    if (s.from) add((n) => `c.reported_at >= ${n}`, s.from);
+    if (s.to) add((n) => `c.reported_at < ${n}`, s.to);
+    const whereSql = where.join(' AND ');
+    const total = await q.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM cases c WHERE ${whereSql}`,
+      params,
+    );
+    params.push(s.limit, s.offset);
+    const { rows } = await q.query(
+      `SELECT c.* FROM cases c WHERE ${whereSql} ORDER BY c.reported_at DESC, c.id DESC
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return { items: rows.map(toCase), total: total.rows[0]?.n ?? 0 };
+  }
+
+  /** Stored answer for an idempotency key, if any. */
+  async findIdempotent(
+    q: Queryable,
+    scope: string,
+    key: string,
+  ): Promise<{ requestHash: string; response: unknown; caseId: number | null } | undefined> {
+    const { rows } = await q.query<{ request_hash: string; response: unknown; case_id: number | null }>(
+      'SELECT request_hash, response, case_id FROM idempotency_keys WHERE scope = $1 AND key = $2',
+      [scope, key],
+    );
+    const r = rows[0];
+    return r ? { requestHash: r.request_hash, response: r.response, caseId: r.case_id } : undefined;
+  }
+
+  /** Records the answer for an idempotency key; a concurrent duplicate fails with 23505. */
+  async saveIdempotent(
+    q: Queryable,
+    r: {
+      scope: string;
+      key: string;
+      requestHash: string;
+      caseId: number | null;
+      response: unknown;
+      at: Date;
+    },
+  ): Promise<void> {
+    await q.query(
+      'INSERT INTO idempotency_keys (scope, key, request_hash, case_id, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [r.scope, r.key, r.requestHash, r.caseId, r.response, r.at],
+    );
+  }
+
+  /** Links uploaded photos to a case/event. */
+  async attachPhotos(
+    q: Queryable,
+    caseId: number,
+    eventId: number,
+    photoIds: readonly number[],
+  ): Promise<number> {
+    if (photoIds.length === 0) return 0;
+    const { rowCount } = await q.query(
+      'UPDATE case_photos SET case_id = $1, event_id = $2 WHERE id = ANY($3) AND case_id IS NULL',
+      [caseId, eventId, [...photoIds]],
+    );
+    return rowCount;
+  }
+
+  /** Photos of a case (metadata). */
+  async photos(
+    q: Queryable,
+    caseId: number,
+  ): Promise<
+    Array<{
+      id: number;
+      purpose: string;
+      mime: string;
+      bytes: number;
+      sha256: string;
+      eventId: number | null;
+    }>
+  > {
+    const { rows } = await q.query<{
+      id: number;
+      purpose: string;
+      mime: string;
+      bytes: number;
+      sha256: string;
+      event_id: number | null;
+    }>('SELECT id, purpose, mime, bytes, sha256, event_id FROM case_photos WHERE case_id = $1 ORDER BY id', [
+      caseId,
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      purpose: r.purpose,
+      mime: r.mime,
+      bytes: r.bytes,
+      sha256: r.sha256,
+      eventId: r.event_id,
+    }));
+  }
+}
