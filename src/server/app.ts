@@ -14,6 +14,7 @@ import Fastify, {
 import type { Locale } from '../config/config.js';
 import { pickLocale } from '../lib/i18n.js';
 import { ANONYMOUS, type Actor } from '../modules/identity/actor.js';
+import { installAuth } from '../modules/identity/auth.hook.js';
 import type { AppContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
@@ -69,7 +70,9 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     trustProxy: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -84,6 +87,7 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
     req.locale = pickLocale(req.headers['accept-language'], undefined, ctx.config.defaultLocale);
     reply.header('x-request-id', req.id);
   });
+  await installAuth(app, services.auth, ctx.config);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

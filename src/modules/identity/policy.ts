@@ -37,8 +37,14 @@ export function codeWithin(scope: string | null, code: string | null): boolean {
   return code.startsWith(scope);
 }
 
-/** Condition: the resource lies in the grant's area. */
-export const inScope: Condition<InArea> = (grant, resource) => codeWithin(grant.areaCode, resource.areaCode);
+/**
+ * Condition: the resource lies in the grant's area. Resident and department-only grants carry
+ * no area (their null is not "the whole city"), so they never satisfy it.
+ */
+export const inScope: Condition<InArea> = (grant, resource) =>
+  grant.role !== 'resident' &&
+  !(grant.departmentCode !== null && grant.areaCode === null) &&
+  codeWithin(grant.areaCode, resource.areaCode);
 
 /** The rules of one resource type, checked before every use case. */
 export class Policy<R = unknown> {
@@ -78,6 +84,51 @@ export class Policy<R = unknown> {
     throw CommonErrors.Forbidden();
   }
 
+  /**
+   * True when some rule could allow the action for one of the actor's roles, ignoring the
+   * condition: "may this actor do this anywhere?". Route access checks use it before the body
+   * is read; the service then narrows to the actor's scope (scopeFor) in the repository query.
+   */
+  permits(actor: Actor, action: string): boolean {
+    if (actor.kind === 'system') return true;
+    if (actor.kind !== 'user') return false;
+    return this.rules.some(
+      (rule) =>
+        (rule.actions === '*' || rule.actions.includes(action)) &&
+        actor.grants.some((grant) => rule.roles === '*' || rule.roles.includes(grant.role)),
+    );
+  }
+
+  /** Throws UNAUTHENTICATED/FORBIDDEN unless permits(): the service's first line for scoped reads. */
+  assertPermits(actor: Actor, action: string): void {
+    if (this.permits(actor, action)) return;
+    if (actor.kind === 'anonymous') throw CommonErrors.Unauthenticated();
+    throw CommonErrors.Forbidden();
+  }
+
+  /**
+   * Where the actor may do the action: a rule without a condition allows it everywhere; a rule
+   * with a condition allows it in the matching grant's area (null area = whole city). Put the
+   * result into the repository query with scopeSql, so out-of-scope rows are never read.
+   */
+  scopeFor(actor: Actor, action: string): AreaScope {
+    if (actor.kind === 'system') return { all: true };
+    if (actor.kind !== 'user') return { all: false, codes: [] };
+    const codes: string[] = [];
+    for (const rule of this.rules) {
+      if (rule.actions !== '*' && !rule.actions.includes(action)) continue;
+      for (const grant of actor.grants) {
+        if (rule.roles !== '*' && !rule.roles.includes(grant.role)) continue;
+        if (!rule.condition) return { all: true };
+        if (grant.role === 'resident') continue;
+        if (grant.departmentCode !== null && grant.areaCode === null) continue;
+        if (grant.areaCode === null) return { all: true };
+        codes.push(grant.areaCode);
+      }
+    }
+    return minimalScope(codes);
+  }
+
   /** The roles that some rule allows for this action (for the authorization matrix and the UI). */
   rolesFor(action: string): RoleName[] | '*' {
     const out = new Set<RoleName>();
@@ -104,11 +155,17 @@ export function areaScope(actor: Actor, roles?: readonly RoleName[]): AreaScope 
   const codes: string[] = [];
   for (const g of actor.grants) {
     if (roles && !roles.includes(g.role)) continue;
+    // A resident's grant has no area: residents read their own records, never an area.
+    if (g.role === 'resident') continue;
     if (g.departmentCode !== null && g.areaCode === null) continue;
     if (g.areaCode === null) return { all: true };
     codes.push(g.areaCode);
   }
-  // Drop codes already covered by a shorter prefix.
+  return minimalScope(codes);
+}
+
+/** Drops codes already covered by a shorter prefix. */
+function minimalScope(codes: readonly string[]): AreaScope {
   const minimal = codes.filter((c) => !codes.some((o) => o !== c && c.startsWith(o)));
   return { all: false, codes: [...new Set(minimal)] };
 }
@@ -118,7 +175,9 @@ export function departmentScope(actor: Actor, roles: readonly RoleName[] = ['dep
   if (actor.kind !== 'user') return [];
   return [
     ...new Set(
-      actor.grants.filter((g) => roles.includes(g.role) && g.departmentCode !== null).map((g) => g.departmentCode!),
+      actor.grants
+        .filter((g) => roles.includes(g.role) && g.departmentCode !== null)
+        .map((g) => g.departmentCode!),
     ),
   ];
 }

@@ -1,0 +1,30 @@
+import { FieldCipher } from '../../lib/privacy.js';
+import type { AppContext } from '../../server/context.js';
+import type { AuditWriter } from '../audit/audit.port.js';
+import type { MessageSender } from '../messaging/message-sender.port.js';
+import { OutboxMessageSender, OutboxService } from '../messaging/outbox.service.js';
+import { AuthService } from './auth.service.js';
+import { BearerTokens } from './bearer-token.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UserService } from './user.service.js';
+
+/**
+ * Builds the identity services (sign-in, users, the dev outbox) for the module registry. A
+ * deployment with an SMS gateway passes its own MessageSender.
+ */
+export function createIdentityServices(
+  ctx: Pick<AppContext, 'db' | 'clock' | 'config'>,
+  audit: AuditWriter,
+  sender?: MessageSender,
+) {
+  const cipher = new FieldCipher(ctx.config.dataKey);
+  const hasher = new PasswordHasher();
+  const messages = sender ?? new OutboxMessageSender(cipher, ctx.clock);
+  const tokens = new BearerTokens(ctx.config.sessionSecret, ctx.clock);
+  return {
+    auth: new AuthService(ctx.db, ctx.clock, cipher, hasher, tokens, audit, messages),
+    users: new UserService(ctx.db, ctx.clock, cipher, hasher, audit),
+    outbox: new OutboxService(ctx.db),
+    messages,
+  };
+}
