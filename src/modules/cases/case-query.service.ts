@@ -10,7 +10,7 @@ import type { CaseSearch } from './case.repository.js';
 import type { CaseEvent, CaseRecord } from './case.types.js';
 import { allowedActions, type CaseActionType, stageOf } from './case-state.js';
 import type { CaseSupport } from './case-support.js';
-import { snapshotOf } from './case-workflow.service.js';
+import { snapshotOf } from './case-transition.js';
 
 /** A case with its history, as staff see it (personal fields still encrypted; the presenter masks). */
 export interface CaseDetail {

@@ -11,26 +11,17 @@ import type { Actor } from '../identity/actor.js';
 import type { Audience } from '../notifications/notification.repository.js';
 import { CaseErrors } from './case.errors.js';
 import { type CaseResource, casePolicy } from './case.policy.js';
-import type { CaseRecord, StoredTask } from './case.types.js';
-import {
-  extendClock,
-  pauseClock,
-  REOPEN_WINDOW_DAYS,
-  resumeClock,
-  startClock,
-  stopClock,
-  taskDeadline,
-} from './case-clock.js';
+import type { CaseRecord } from './case.types.js';
+import { REOPEN_WINDOW_DAYS } from './case-clock.js';
 import {
   type CaseAction,
   type CaseActionType,
   type CaseEffect,
-  type CaseSnapshot,
   nextState,
   type Satisfaction,
-  type StageClock,
 } from './case-state.js';
 import type { CaseSupport } from './case-support.js';
+import { applyTransition, departmentOf, eventData, snapshotOf } from './case-transition.js';
 
 /** The payload of a case action; which fields matter depends on the action. */
 export interface WorkflowInput {
@@ -121,40 +112,7 @@ export class CaseWorkflowService {
       }
       if (type === 'file' && input.urgent !== undefined) c.urgent = input.urgent;
 
-      applySnapshot(c, result.snapshot, now, spec, deadlines, type === 'whistle');
-      let stage: { stageDone: string | null; onTime: boolean | null } = { stageDone: null, onTime: null };
-      for (const effect of result.effects) {
-        const [kind, arg] = effect.split(':') as [string, StageClock | undefined];
-        if (kind === 'stop_stage_clock') stage = stopClock(c, now);
-        else if (kind === 'start_stage_clock' && arg) startClock(c, arg, now, spec, deadlines);
-        else if (kind === 'pause_stage_clock') pauseClock(c, now, spec, deadlines);
-        else if (kind === 'resume_stage_clock') resumeClock(c, now, spec, deadlines);
-        else if (effect === 'extend_stage_deadline:handle') {
-          extendClock(c, c.extensionMinutes ?? 0, spec, deadlines);
-          c.tasks = c.tasks.map((t) =>
-            t.deadline
-              ? {
-                  ...t,
-                  deadline: new Date(
-                    Math.max(new Date(t.deadline).getTime(), c.clockDeadline?.getTime() ?? 0),
-                  ).toISOString(),
-                }
-              : t,
-          );
-        }
-      }
-      if (type === 'request_extension') c.extensionMinutes = input.minutes ?? null;
-      if (type === 'approve_extension' || type === 'deny_extension') c.extensionMinutes = null;
-      if (type === 'file') c.filedAt = now;
-      if ((type === 'dispatch' || type === 'whistle') && !c.dispatchedAt) c.dispatchedAt = now;
-      if (c.state === 'reported_back' && fromState !== 'reported_back') c.reportedBackAt = now;
-      if (type === 'verify_pass') c.closedAt = now;
-      if (type === 'evaluate') c.evaluatedAt = now;
-      if (type === 'reassign' && input.to) c.departmentCode = input.to;
-      if (type === 'dispatch' && action.type === 'dispatch')
-        c.departmentCode = action.departments[0] ?? c.departmentCode;
-      if (type === 'merge_into') c.mergedInto = input.targetId ?? null;
-      c.updatedAt = now;
+      const stage = applyTransition(c, action, result, input, now, spec, deadlines);
 
       const saved = await repo.update(tx, c);
       const event = await this.s.record(tx, saved, {
@@ -353,62 +311,4 @@ export class CaseWorkflowService {
       titleEn: `Case ${c.publicCode} ${title[1]}`,
     };
   }
-}
-
-/** The state-machine view of a stored case. */
-export function snapshotOf(c: CaseRecord): CaseSnapshot {
-  return {
-    state: c.state,
-    suspendedFrom: c.suspendedFrom,
-    reopenCount: c.reopenCount,
-    tasks: c.tasks.map((t) => ({ department: t.department, status: t.status })),
-    extensionRequested: c.extensionRequested,
-    evaluation: c.evaluation,
-    mergedInto: c.mergedInto === null ? null : String(c.mergedInto),
-  };
-}
-
-/** Copies the machine's new snapshot onto the record, keeping task deadlines and whistle flags. */
-function applySnapshot(
-  c: CaseRecord,
-  s: CaseSnapshot,
-  now: Date,
-  spec: Parameters<typeof taskDeadline>[1],
-  deadlines: Parameters<typeof taskDeadline>[2],
-  viaWhistle: boolean,
-): void {
-  const before = new Map(c.tasks.map((t) => [t.department, t]));
-  c.tasks = s.tasks.map((t): StoredTask => {
-    const old = before.get(t.department);
-    const reopened = old && old.status !== 'open' && t.status === 'open';
-    return {
-      department: t.department,
-      status: t.status,
-      deadline: old && !reopened ? old.deadline : taskDeadline(now, spec, deadlines).toISOString(),
-      viaWhistle: old?.viaWhistle ?? viaWhistle,
-    };
-  });
-  c.state = s.state;
-  c.suspendedFrom = s.suspendedFrom;
-  c.reopenCount = s.reopenCount;
-  c.extensionRequested = s.extensionRequested;
-  c.evaluation = s.evaluation;
-}
-
-function departmentOf(a: CaseAction): string | null {
-  if ('department' in a) return a.department;
-  if (a.type === 'reassign') return a.to;
-  if (a.type === 'dispatch') return a.departments[0] ?? null;
-  return null;
-}
-
-function eventData(a: CaseAction, input: WorkflowInput): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  if (a.type === 'dispatch' || a.type === 'whistle') data.departments = a.departments;
-  if (a.type === 'reassign') Object.assign(data, { from: a.from, to: a.to });
-  if (a.type === 'evaluate') Object.assign(data, { result: a.result });
-  if (a.type === 'merge_into') data.target = Number(a.target);
-  if (input.minutes) data.minutes = input.minutes;
-  if (input.categoryCode) data.categoryCode = input.categoryCode;
-  return data;
 }

@@ -4,7 +4,7 @@ import { maskName, maskPhone, redactFreeText } from '../../lib/privacy.js';
 import type { CaseEvent, CaseRecord } from './case.types.js';
 import type { CaseDetail, PublicCaseView } from './case-query.service.js';
 import { stageOf } from './case-state.js';
-import { snapshotOf } from './case-workflow.service.js';
+import { snapshotOf } from './case-transition.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
