@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { systemClock } from '../lib/clock.js';
-import { buildApp } from '../server/app.js';
 import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
+import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
+import { registerAuditCommands } from './commands/audit.command.js';
+import { registerUsersCommands } from './commands/users.command.js';
+import { registerRegistryCommands } from './commands/registry.command.js';
 import { terminalProgress } from './progress.js';
 import { fail, openRuntime } from './runtime.js';
 
@@ -23,8 +26,14 @@ program
   .action(async (opts: { demoIfEmpty?: boolean; seed: number }) => {
     const { config, db } = await openRuntime();
     if (opts.demoIfEmpty && !(await isDemoSeeded(db))) {
-      process.stderr.write(`Empty database: creating the demo city (seed ${opts.seed}) — this takes a minute…\n`);
-      const summary = await seedDemoCity(db, { seed: opts.seed, clock: systemClock, progress: terminalProgress() });
+      process.stderr.write(
+        `Empty database: creating the demo city (seed ${opts.seed}) — this takes a minute…\n`,
+      );
+      const summary = await seedDemoCity(db, {
+        seed: opts.seed,
+        clock: systemClock,
+        progress: terminalProgress(),
+      });
       process.stderr.write(`Demo city ready: ${summary}\n`);
     }
     const { app } = await buildApp({ config, db, clock: systemClock });
@@ -66,11 +75,18 @@ program
       await db.close();
       fail('the database already holds areas; the demo city is only created in an empty database');
     }
-    const summary = await seedDemoCity(db, { seed: opts.seed, clock: systemClock, progress: terminalProgress() });
+    const summary = await seedDemoCity(db, {
+      seed: opts.seed,
+      clock: systemClock,
+      progress: terminalProgress(),
+    });
     process.stdout.write(`Demo city ready: ${summary}\n`);
     await db.close();
   });
 
 registerAreasCommands(program);
+registerAuditCommands(program);
+registerUsersCommands(program);
+registerRegistryCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => fail(err.stack ?? err.message));

@@ -22,6 +22,8 @@ import { LocateService } from '../modules/grid/locate.service.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
 import { createIdentityServices } from '../modules/identity/identity.module.js';
 import { identityRoutes } from '../modules/identity/identity.routes.js';
+import { registryRoutes } from '../modules/registry/registry.routes.js';
+import { RegistryService } from '../modules/registry/registry.service.js';
 import type { TypedApp } from './app.js';
 import type { AppContext } from './context.js';
 
@@ -51,6 +53,7 @@ export function createServices(ctx: AppContext) {
     locate,
     grid: new GridService(ctx.db, { audit, locate, clock: ctx.clock }),
     gridMembers: new GridMemberService(ctx.db, { audit, clock: ctx.clock }),
+    registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
   };
 }
 
@@ -65,6 +68,7 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   gridRoutes(app, services.grid);
   locateRoutes(app, services.locate);
   gridMemberRoutes(app, services.gridMembers);
+  registryRoutes(app, services.registry);
   caseRoutes(app, { ...services.cases, cipher: services.cipher });
   app.addHook('onClose', async () => services.locate.stop());
 }

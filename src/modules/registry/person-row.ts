@@ -1,0 +1,157 @@
+/**
+ * One row of a department's population file → a staged person, or the reasons it is rejected.
+ * Personal values leave this function only encrypted, hashed and masked (PIPL Art. 51).
+ */
+import { type FieldCipher, maskIdNumber, maskName, maskPhone } from '../../lib/privacy.js';
+import { idNumberFacts, idNumberProblem, normaliseIdNumber } from './id-number.js';
+import type { TableRow } from './tabular-file.js';
+
+/** residence type of the real population: 户籍 registered, 常住 permanent, 流动 floating. */
+export type ResidenceType = 'registered' | 'permanent' | 'floating';
+
+/** Column names departments use, per field (first match wins). */
+export const PERSON_COLUMNS = {
+  idNumber: ['id_number', 'idNumber', '身份证号', '身份证号码', '公民身份号码', '证件号码'],
+  name: ['name', '姓名'],
+  phone: ['phone', '电话', '联系电话', '手机号', '手机号码'],
+  residenceType: ['residence_type', 'residenceType', '居住类型', '人口类型'],
+  householdNo: ['household_no', 'householdNo', '户号'],
+} as const;
+
+const RESIDENCE: Record<string, ResidenceType> = {
+  registered: 'registered',
+  permanent: 'permanent',
+  floating: 'floating',
+  户籍: 'registered',
+  户籍人口: 'registered',
+  常住: 'permanent',
+  常住人口: 'permanent',
+  流动: 'floating',
+  流动人口: 'floating',
+};
+
+const MOBILE = /^1[3-9][0-9]{9}$/;
+const LANDLINE = /^0[0-9]{2,3}-?[0-9]{7,8}$/;
+
+/** A row that passed validation, ready for the staging table. */
+export interface StagedPerson {
+  rowNo: number;
+  idHash: string;
+  idEnc: string;
+  idMasked: string;
+  nameEnc: string | null;
+  nameHash: string | null;
+  nameMasked: string | null;
+  phoneEnc: string | null;
+  phoneHash: string | null;
+  phoneMasked: string | null;
+  gender: 'male' | 'female';
+  birthYear: number;
+  residenceType: ResidenceType | null;
+  householdId: number | null;
+  gridCode: string | null;
+  /** The fields this row supplied (its provenance). */
+  fields: string[];
+}
+
+/** Why a row (or one of its fields) was refused; never carries the personal value itself. */
+export interface Rejection {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+function pick(values: Record<string, string>, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = values[n];
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
+
+/** True when the header row carries an identity-number column (without it nothing can be matched). */
+export function hasIdColumn(headers: readonly string[]): boolean {
+  return headers.some((h) => (PERSON_COLUMNS.idNumber as readonly string[]).includes(h));
+}
+
+/**
+ * Validates and seals one row. `households` resolves a household number to its id and grid.
+ * Returns the staged person or the rejections (all problems of the row, not just the first).
+ */
+export function stagePersonRow(
+  row: TableRow,
+  deps: {
+    cipher: FieldCipher;
+    asOf: Date;
+    households: ReadonlyMap<string, { id: number; gridCode: string | null }>;
+  },
+): StagedPerson | Rejection[] {
+  const v = row.values;
+  const problems: Rejection[] = [];
+  const rawId = pick(v, PERSON_COLUMNS.idNumber);
+  const id = rawId === undefined ? undefined : normaliseIdNumber(rawId);
+  if (id === undefined) problems.push({ row: row.rowNo, field: 'id_number', reason: 'missing' });
+  else {
+    const p = idNumberProblem(id, deps.asOf);
+    if (p) problems.push({ row: row.rowNo, field: 'id_number', reason: p });
+  }
+  const name = pick(v, PERSON_COLUMNS.name);
+  if (name !== undefined && (name.length > 50 || /[0-9<>]/.test(name))) {
+    problems.push({ row: row.rowNo, field: 'name', reason: 'is not a personal name' });
+  }
+  const phoneRaw = pick(v, PERSON_COLUMNS.phone);
+  const phone = phoneRaw?.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '');
+  if (phone !== undefined && !MOBILE.test(phone) && !LANDLINE.test(phone)) {
+    problems.push({
+      row: row.rowNo,
+      field: 'phone',
+      reason: 'is neither an 11-digit mobile nor a landline number',
+    });
+  }
+  const resRaw = pick(v, PERSON_COLUMNS.residenceType);
+  const residenceType =
+    resRaw === undefined ? null : (RESIDENCE[resRaw.toLowerCase()] ?? RESIDENCE[resRaw] ?? null);
+  if (resRaw !== undefined && residenceType === null) {
+    problems.push({
+      row: row.rowNo,
+      field: 'residence_type',
+      reason: 'must be registered/permanent/floating (户籍/常住/流动)',
+    });
+  }
+  const householdNo = pick(v, PERSON_COLUMNS.householdNo);
+  const household = householdNo === undefined ? undefined : deps.households.get(householdNo);
+  if (householdNo !== undefined && !household) {
+    problems.push({
+      row: row.rowNo,
+      field: 'household_no',
+      reason: `household ${householdNo} is not registered`,
+    });
+  }
+  if (problems.length > 0 || id === undefined) return problems;
+
+  const c = deps.cipher;
+  const fields = ['id_number'];
+  if (name !== undefined) fields.push('name');
+  if (phone !== undefined) fields.push('phone');
+  if (residenceType !== null) fields.push('residence_type');
+  if (household) fields.push('household');
+  const facts = idNumberFacts(id);
+  return {
+    rowNo: row.rowNo,
+    idHash: c.lookupHash(id),
+    idEnc: c.encrypt(id),
+    idMasked: maskIdNumber(id),
+    nameEnc: name === undefined ? null : c.encrypt(name),
+    nameHash: name === undefined ? null : c.lookupHash(name),
+    nameMasked: name === undefined ? null : maskName(name),
+    phoneEnc: phone === undefined ? null : c.encrypt(phone),
+    phoneHash: phone === undefined ? null : c.lookupHash(phone),
+    phoneMasked: phone === undefined ? null : maskPhone(phone),
+    gender: facts.gender,
+    birthYear: facts.birthYear,
+    residenceType,
+    householdId: household?.id ?? null,
+    gridCode: household?.gridCode ?? null,
+    fields,
+  };
+}
