@@ -214,11 +214,12 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**
  * A public tracking code such as `NH261130-7K3QZP`: the local date plus 6 random characters,
- * so codes are short enough to read out on the phone and not guessable from each other.
+ * so codes are short enough to read out on the phone and not guessable from each other (the demo
+ * passes its seeded random source to stay deterministic).
  */
-export function newPublicCode(at: Date): string {
+export function newPublicCode(at: Date, random: (max: number) => number = randomInt): string {
   const d = localDay(at).replace(/-/g, '').slice(2);
   let r = '';
-  for (let i = 0; i < 6; i++) r += CROCKFORD[randomInt(32)];
+  for (let i = 0; i < 6; i++) r += CROCKFORD[random(32)];
   return `NH${d}-${r}`;
 }

@@ -2,12 +2,21 @@ import type { Progress } from '../../cli/progress.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
 import { createRng } from '../../lib/random.js';
+import { calendarDemoStep } from '../calendar/calendar.demo.js';
+import { casesDemoStep } from '../cases/cases.demo.js';
 import { areasDemoStep } from '../grid/grid.demo.js';
 import { departmentsDemoStep } from '../org/org.demo.js';
+import { taxonomyDemoStep } from '../taxonomy/taxonomy.demo.js';
 import type { DemoStep } from './demo-step.js';
 
 /** Every module's demo step, in dependency order. A module adds its step here. */
-export const DEMO_STEPS: readonly DemoStep[] = [departmentsDemoStep, areasDemoStep];
+export const DEMO_STEPS: readonly DemoStep[] = [
+  departmentsDemoStep,
+  areasDemoStep,
+  taxonomyDemoStep,
+  calendarDemoStep,
+  casesDemoStep,
+];
 
 /** True when the database already holds areas (the demo is only created in an empty one). */
 export async function isDemoSeeded(db: Db): Promise<boolean> {
@@ -27,7 +36,14 @@ export async function seedDemoCity(
   const summaries = await db.transaction(async (tx) => {
     const out: string[] = [];
     for (const step of opts.steps ?? DEMO_STEPS) {
-      out.push(await step.run(tx, { rng: root.fork(step.name), clock: opts.clock, progress: opts.progress, seed: opts.seed }));
+      out.push(
+        await step.run(tx, {
+          rng: root.fork(step.name),
+          clock: opts.clock,
+          progress: opts.progress,
+          seed: opts.seed,
+        }),
+      );
     }
     await tx.query(
       `INSERT INTO app_meta (key, value) VALUES ('demo', $1)
