@@ -6,6 +6,8 @@ import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerUsersCommands } from './commands/users.command.js';
+import { registerAuditCommands } from './commands/audit.command.js';
+import { registerUsersCommands } from './commands/users.command.js';
 import { registerRegistryCommands } from './commands/registry.command.js';
 import { terminalProgress } from './progress.js';
 import { fail, openRuntime } from './runtime.js';
@@ -85,6 +87,8 @@ program
   });
 
 registerAreasCommands(program);
+registerAuditCommands(program);
+registerUsersCommands(program);
 registerAuditCommands(program);
 registerUsersCommands(program);
 registerRegistryCommands(program);
