@@ -4,10 +4,12 @@
  */
 import type { BenchResult } from './bench-result.js';
 import { runLocateBench } from './locate.bench.js';
+import { runRegistryImportBench } from './registry-import.bench.js';
 
 /** A benchmark entry: add new ones here. */
 const BENCHES: Array<{ name: string; run: (opts: { quick: boolean }) => Promise<BenchResult> }> = [
   { name: 'locate', run: runLocateBench },
+  { name: 'registry-import', run: runRegistryImportBench },
 ];
 
 async function main(): Promise<void> {

@@ -142,7 +142,7 @@ export class RegistryRepository {
       row_no integer NOT NULL, id_hash text NOT NULL, id_enc text NOT NULL, id_masked text NOT NULL,
       name_enc text, name_hash text, name_masked text, phone_enc text, phone_hash text, phone_masked text,
       gender text, birth_year integer, residence_type text, household_id bigint, grid_code text,
-      fields text NOT NULL, is_new boolean NOT NULL DEFAULT false
+      fields text NOT NULL
     ) ON COMMIT DROP`);
   }
 
@@ -181,31 +181,31 @@ export class RegistryRepository {
 
   /**
    * Merges the staged rows into people, set-based: the first row of an unknown identity number
-   * creates the person; every other row merges into its person, filling empty fields (first row
+   * creates the person; every row then merges into its person, filling empty fields (first row
    * wins) and recording a conflict where it disagrees with a stored value. Then provenance.
    */
   async mergeStagedPeople(q: Queryable, batchId: number, at: Date): Promise<PersonMergeResult> {
-    await q.exec('CREATE INDEX ON person_stage (id_hash); ANALYZE person_stage');
-    await q.exec(`UPDATE person_stage s SET is_new = true FROM (
-        SELECT DISTINCT ON (st.id_hash) st.row_no FROM person_stage st
-        WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id_hash = st.id_hash)
-        ORDER BY st.id_hash, st.row_no) f
-      WHERE s.row_no = f.row_no`);
+    await q.exec('ANALYZE person_stage');
+    // The first row of an unknown identity number creates the person; that row then compares
+    // equal to it, so fills and conflicts below only ever come from the other rows.
     const created = await q.query(
       `INSERT INTO people (id_hash, id_enc, id_masked, name_enc, name_hash, name_masked, phone_enc, phone_hash,
          phone_masked, gender, birth_year, residence_type, household_id, grid_code, created_at, updated_at)
-       SELECT id_hash, id_enc, id_masked, name_enc, name_hash, name_masked, phone_enc, phone_hash, phone_masked,
-         gender, birth_year, residence_type, household_id, grid_code, $1, $1
-       FROM person_stage WHERE is_new`,
+       SELECT DISTINCT ON (st.id_hash) st.id_hash, st.id_enc, st.id_masked, st.name_enc, st.name_hash, st.name_masked,
+         st.phone_enc, st.phone_hash, st.phone_masked, st.gender, st.birth_year, st.residence_type, st.household_id,
+         st.grid_code, $1::timestamptz, $1::timestamptz
+       FROM person_stage st WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id_hash = st.id_hash)
+       ORDER BY st.id_hash, st.row_no`,
       [at],
     );
+    await q.exec('ANALYZE people');
     let filled = 0;
     for (const { col } of SEALED_FIELDS) {
       const res = await q.query(
         `UPDATE people p SET ${col}_enc = s.${col}_enc, ${col}_hash = s.${col}_hash, ${col}_masked = s.${col}_masked,
            updated_at = $1
          FROM (SELECT DISTINCT ON (id_hash) id_hash, ${col}_enc, ${col}_hash, ${col}_masked FROM person_stage
-               WHERE NOT is_new AND ${col}_hash IS NOT NULL ORDER BY id_hash, row_no) s
+               WHERE ${col}_hash IS NOT NULL ORDER BY id_hash, row_no) s
          WHERE p.id_hash = s.id_hash AND p.${col}_hash IS NULL`,
         [at],
       );
@@ -216,7 +216,7 @@ export class RegistryRepository {
         `UPDATE people p SET ${col} = s.${col}${col === 'household_id' ? ', grid_code = s.grid_code' : ''},
            updated_at = $1
          FROM (SELECT DISTINCT ON (id_hash) id_hash, ${col}, grid_code FROM person_stage
-               WHERE NOT is_new AND ${col} IS NOT NULL ORDER BY id_hash, row_no) s
+               WHERE ${col} IS NOT NULL ORDER BY id_hash, row_no) s
          WHERE p.id_hash = s.id_hash AND p.${col} IS NULL`,
         [at],
       );
@@ -230,7 +230,7 @@ export class RegistryRepository {
          SELECT DISTINCT ON (p.id, s.${col}_hash) 'person', p.id, $3, p.grid_code, p.${col}_masked, s.${col}_enc,
            s.${col}_hash, s.${col}_masked, $1, s.row_no, $2
          FROM person_stage s JOIN people p ON p.id_hash = s.id_hash
-         WHERE NOT s.is_new AND s.${col}_hash IS NOT NULL AND s.${col}_hash <> p.${col}_hash
+         WHERE s.${col}_hash IS NOT NULL AND s.${col}_hash <> p.${col}_hash
            AND NOT EXISTS (SELECT 1 FROM registry_conflicts c WHERE c.entity_type = 'person' AND c.entity_id = p.id
              AND c.field = $3 AND c.proposed_hash = s.${col}_hash AND c.status IN ('open', 'kept'))
          ORDER BY p.id, s.${col}_hash, s.row_no`,
@@ -250,7 +250,7 @@ export class RegistryRepository {
            s.${col}::text, ${shown}, $1, s.row_no, $2
          FROM person_stage s JOIN people p ON p.id_hash = s.id_hash
            ${col === 'household_id' ? 'LEFT JOIN households h ON h.id = s.household_id' : ''}
-         WHERE NOT s.is_new AND s.${col} IS NOT NULL AND s.${col} <> p.${col}
+         WHERE s.${col} IS NOT NULL AND s.${col} <> p.${col}
            AND NOT EXISTS (SELECT 1 FROM registry_conflicts c WHERE c.entity_type = 'person' AND c.entity_id = p.id
              AND c.field = $3 AND c.proposed_hash = s.${col}::text AND c.status IN ('open', 'kept'))
          ORDER BY p.id, s.${col}, s.row_no`,
@@ -264,10 +264,8 @@ export class RegistryRepository {
        FROM person_stage s JOIN people p ON p.id_hash = s.id_hash`,
       [batchId],
     );
-    const { rows } = await q.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM person_stage WHERE NOT is_new',
-    );
-    return { created: created.rowCount, merged: rows[0]?.n ?? 0, filled, conflicts };
+    const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM person_stage');
+    return { created: created.rowCount, merged: (rows[0]?.n ?? 0) - created.rowCount, filled, conflicts };
   }
 
   /** People inside the scope (and `within`), masked, ordered by id. */
