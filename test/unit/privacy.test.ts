@@ -18,7 +18,10 @@ describe('privacy primitives', () => {
 
   it('detects tampering and a wrong key', () => {
     const sealed = cipher.encrypt('13812345678');
-    const flipped = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    const raw = Buffer.from(sealed.slice(3), 'base64url');
+    raw[raw.length - 1] = raw[raw.length - 1]! ^ 0x01;
+    const flipped = `v1.${raw.toString('base64url')}`;
+    expect(flipped).not.toBe(sealed);
     expect(() => cipher.decrypt(flipped)).toThrow();
     expect(() => new FieldCipher('z'.repeat(32)).decrypt(sealed)).toThrow();
   });
