@@ -290,7 +290,7 @@ describeEachDriver('authorization matrix', (t) => {
               ? new CookieClient(w.app, '10.9.0.1')
               : await sessionFor(w, t().db, actors[who]!, `10.9.${ROLES.indexOf(who)}.2`);
           const res = await client.request(route.method, req.url, req.body);
-          const code = res.headers['content-type']?.includes('json')
+          const code = String(res.headers['content-type'] ?? '').includes('json')
             ? (res.json() as { code?: string }).code
             : undefined;
           const outOfScope = spec.scoped && side === 'B' && spec.allow !== 'public' && spec.allow !== 'user';

@@ -5,6 +5,7 @@ import { createRng } from '../../lib/random.js';
 import { calendarDemoStep } from '../calendar/calendar.demo.js';
 import { casesDemoStep } from '../cases/cases.demo.js';
 import { areasDemoStep } from '../grid/grid.demo.js';
+import { identityDemoStep } from '../identity/identity.demo.js';
 import { departmentsDemoStep } from '../org/org.demo.js';
 import { taxonomyDemoStep } from '../taxonomy/taxonomy.demo.js';
 import type { DemoStep } from './demo-step.js';
@@ -13,6 +14,7 @@ import type { DemoStep } from './demo-step.js';
 export const DEMO_STEPS: readonly DemoStep[] = [
   departmentsDemoStep,
   areasDemoStep,
+  identityDemoStep,
   taxonomyDemoStep,
   calendarDemoStep,
   casesDemoStep,
