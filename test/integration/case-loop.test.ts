@@ -10,6 +10,7 @@ import { CaseSupport } from '../../src/modules/cases/case-support.js';
 import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
 import type { Actor } from '../../src/modules/identity/actor.js';
+import { OutboxMessageSender } from '../../src/modules/messaging/outbox.service.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver, type TestDb } from '../support/db.js';
 
@@ -22,6 +23,7 @@ function services(t: TestDb, clock: FixedClock) {
     locate: new LocateService(t.db),
     audit,
     repo: new CaseRepository(),
+    messages: new OutboxMessageSender(new FieldCipher('k'.repeat(32)), clock),
   });
   return {
     audit,
@@ -298,6 +300,34 @@ describeEachDriver('case closed loop', (t) => {
     await expect(s.intake.report(anon, { ...input, description: '不同的内容' })).rejects.toMatchObject({
       code: 'IDEMPOTENCY_KEY_REUSED',
     });
+  });
+
+  it('texts a hotline caller without an account when the case is decided', async () => {
+    const { db } = t();
+    const grid = await someGrid(db, 20);
+    const clock = new FixedClock(new Date('2026-11-03T02:00:00Z'));
+    const s = services(t(), clock);
+    const operator = await makeUser(db, 'Operator Hu', [{ role: 'hotline_operator' }]);
+    const dispatcher = await makeUser(db, 'Dispatcher Ma', [{ role: 'dispatcher', areaCode: grid.district }]);
+    const { result } = await s.intake.report(operator, {
+      channel: 'hotline',
+      idempotencyKey: 'hotline-sms-1',
+      lng: grid.lng,
+      lat: grid.lat,
+      hotlineType: 'complaint',
+      categoryCode: 'E0502',
+      description: '来电反映店外经营占道',
+      reporterPhone: '13900001111',
+    });
+    const before = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM dev_outbox');
+    await s.workflow.act(dispatcher, result.id, 'reject', { note: '已自行整改' });
+    const { rows } = await db.query<{ recipient_masked: string; body: string }>(
+      'SELECT recipient_masked, body FROM dev_outbox ORDER BY id DESC LIMIT 1',
+    );
+    const after = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM dev_outbox');
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n + 1);
+    expect(rows[0]!.recipient_masked).toBe('139****1111');
+    expect(rows[0]!.body).toContain(result.publicCode);
   });
 
   it('refuses a report outside the city with 422 and writes nothing', async () => {

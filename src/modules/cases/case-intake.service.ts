@@ -128,7 +128,11 @@ export class CaseIntakeService {
           areaId,
           departmentCode: route.department,
           tasks: [],
-          reporterUserId: actor.kind === 'user' ? actor.userId : null,
+          // The hotline operator or bulk importer is not the reporter: the caller is (known by phone).
+          reporterUserId:
+            actor.kind === 'user' && (input.channel === 'resident' || input.channel === 'patrol')
+              ? actor.userId
+              : null,
           reporterNameEnc: input.reporterName ? cipher.encrypt(input.reporterName) : null,
           reporterPhoneEnc: input.reporterPhone ? cipher.encrypt(input.reporterPhone) : null,
           reporterPhoneHash: input.reporterPhone ? cipher.lookupHash(input.reporterPhone) : null,

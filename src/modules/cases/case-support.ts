@@ -14,6 +14,7 @@ import type { CalendarSpec } from '../calendar/working-calendar.js';
 import type { LocateService } from '../grid/locate.service.js';
 import type { Actor } from '../identity/actor.js';
 import { areaScope, departmentScope, scopeSql } from '../identity/policy.js';
+import type { MessageSender } from '../messaging/message-sender.port.js';
 import { type Audience, NotificationRepository } from '../notifications/notification.repository.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
@@ -37,6 +38,8 @@ export interface CaseDeps {
   taxonomy?: TaxonomyRepository;
   notifications?: NotificationRepository;
   calendar?: CalendarRepository;
+  /** SMS to reporters who gave a phone but have no account (hotline callers). */
+  messages?: MessageSender;
 }
 
 /** The announcement sent on CASE_EVENTS_CHANNEL (no personal data). */
@@ -130,7 +133,7 @@ export class CaseSupport {
       note?: string;
       publicNote?: boolean;
       data?: Record<string, unknown>;
-      notify?: { audiences: Audience[]; titleZh: string; titleEn: string };
+      notify?: { audiences: Audience[]; titleZh: string; titleEn: string; smsReporters?: boolean };
     },
   ): Promise<CaseEvent> {
     const at = this.deps.clock.now();
@@ -184,6 +187,7 @@ export class CaseSupport {
         at,
       });
     }
+    if (e.notify?.smsReporters && this.deps.messages) await this.smsReporters(tx, c, e.notify.titleZh);
     const message: CaseEventMessage = {
       caseId: c.id,
       publicCode: c.publicCode,
@@ -199,6 +203,27 @@ export class CaseSupport {
     // Delivered to listeners on every node when (and only if) this transaction commits.
     await tx.query('SELECT pg_notify($1, $2)', [CASE_EVENTS_CHANNEL, JSON.stringify(message)]);
     return event;
+  }
+
+  /** Texts every reporter known only by phone (hotline callers, anonymous residents who left one). */
+  private async smsReporters(tx: Queryable, c: CaseRecord, title: string): Promise<void> {
+    const { rows } = await tx.query<{ phone_enc: string }>(
+      'SELECT DISTINCT phone_enc FROM case_reporters WHERE case_id = $1 AND user_id IS NULL AND phone_enc IS NOT NULL',
+      [c.id],
+    );
+    for (const r of rows) {
+      let phone: string;
+      try {
+        phone = this.deps.cipher.decrypt(r.phone_enc);
+      } catch {
+        continue;
+      }
+      await this.deps.messages?.send(tx, {
+        channel: 'sms',
+        recipient: phone,
+        body: `【网格化管理】${title}。查询进度请访问 /track/${c.publicCode}`,
+      });
+    }
   }
 }
 

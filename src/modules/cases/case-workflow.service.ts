@@ -286,7 +286,7 @@ export class CaseWorkflowService {
     type: CaseActionType,
     effects: readonly CaseEffect[],
     reporters: readonly number[],
-  ): { audiences: Audience[]; titleZh: string; titleEn: string } | undefined {
+  ): { audiences: Audience[]; titleZh: string; titleEn: string; smsReporters: boolean } | undefined {
     const audiences: Audience[] = [];
     if (effects.includes('notify_reporter') && reporters.length > 0)
       audiences.push({ kind: 'users', userIds: reporters });
@@ -304,11 +304,12 @@ export class CaseWorkflowService {
       audiences.push({ kind: 'area_roles', roles: ['grid_worker', 'supervisor'], gridCode: c.gridCode });
     }
     const title = TITLES[type];
-    if (!title || audiences.length === 0) return undefined;
+    if (!title || (audiences.length === 0 && !effects.includes('notify_reporter'))) return undefined;
     return {
       audiences,
       titleZh: `案件 ${c.publicCode} ${title[0]}`,
       titleEn: `Case ${c.publicCode} ${title[1]}`,
+      smsReporters: effects.includes('notify_reporter'),
     };
   }
 }
