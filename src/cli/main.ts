@@ -4,8 +4,7 @@ import { systemClock } from '../lib/clock.js';
 import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
 import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
-import { registerAuditCommands } from './commands/audit.command.js';
-import { registerUsersCommands } from './commands/users.command.js';
+import { registerIndicatorsCommands } from './commands/indicators.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerUsersCommands } from './commands/users.command.js';
 import { registerRegistryCommands } from './commands/registry.command.js';
@@ -87,8 +86,7 @@ program
   });
 
 registerAreasCommands(program);
-registerAuditCommands(program);
-registerUsersCommands(program);
+registerIndicatorsCommands(program);
 registerAuditCommands(program);
 registerUsersCommands(program);
 registerRegistryCommands(program);

@@ -22,6 +22,8 @@ import { LocateService } from '../modules/grid/locate.service.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
 import { createIdentityServices } from '../modules/identity/identity.module.js';
 import { identityRoutes } from '../modules/identity/identity.routes.js';
+import { indicatorRoutes } from '../modules/indicators/indicator.routes.js';
+import { IndicatorService } from '../modules/indicators/indicator.service.js';
 import { registryRoutes } from '../modules/registry/registry.routes.js';
 import { RegistryService } from '../modules/registry/registry.service.js';
 import type { TypedApp } from './app.js';
@@ -53,6 +55,7 @@ export function createServices(ctx: AppContext) {
     locate,
     grid: new GridService(ctx.db, { audit, locate, clock: ctx.clock }),
     gridMembers: new GridMemberService(ctx.db, { audit, clock: ctx.clock }),
+    indicators: new IndicatorService({ db: ctx.db, clock: ctx.clock, audit }),
     registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
   };
 }
@@ -70,5 +73,6 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   gridMemberRoutes(app, services.gridMembers);
   registryRoutes(app, services.registry);
   caseRoutes(app, { ...services.cases, cipher: services.cipher });
+  indicatorRoutes(app, services.indicators);
   app.addHook('onClose', async () => services.locate.stop());
 }
