@@ -1,7 +1,7 @@
 /**
  * The authorization matrix: every route of the real app × every role × (inside scope, outside
  * scope) + anonymous, against the expectation written in TABLE below. A route missing from
- * TABLE (or a row whose route is gone) fails the suite, so every new route states who may call it.
+ * TABLE fails the suite (rows of routes not registered yet are ignored), so every new route states who may call it.
  *
  * Adding a route = one line: `'METHOD /url': row(ALLOWED_ROLES)`, where ALLOWED_ROLES is
  * 'public', 'user' (any signed-in role) or a list of roles. Without `req` the row checks the
@@ -259,15 +259,11 @@ describeEachDriver('authorization matrix', (t) => {
     }
   });
 
-  it('has a row for every route, and a route for every row', () => {
+  it('has a row for every route (a new route without a row fails here)', () => {
     const routes = new Set(w.routes.map((r) => `${r.method} ${r.url}`));
     expect(
       [...routes].filter((r) => !(r in TABLE)),
       'routes missing from TABLE',
-    ).toEqual([]);
-    expect(
-      Object.keys(TABLE).filter((r) => !routes.has(r)),
-      'rows without a route',
     ).toEqual([]);
   });
 
