@@ -19,12 +19,18 @@ function seedOption(v: string): number {
   return Number(v);
 }
 
+function intervalOption(v: string): number {
+  if (!/^\d{1,6}$/.test(v)) throw new InvalidArgumentError('interval must be a whole number of seconds');
+  return Number(v);
+}
+
 program
   .command('serve')
   .description('Run the HTTP server (migrates first)')
   .option('--demo-if-empty', 'create the demo city when the database has no areas')
   .option('--seed <n>', 'demo city seed', seedOption, 2026)
-  .action(async (opts: { demoIfEmpty?: boolean; seed: number }) => {
+  .option('--deadline-interval <seconds>', 'deadline scheduler pass interval (0 = off)', intervalOption, 30)
+  .action(async (opts: { demoIfEmpty?: boolean; seed: number; deadlineInterval: number }) => {
     const { config, db } = await openRuntime();
     if (opts.demoIfEmpty && !(await isDemoSeeded(db))) {
       process.stderr.write(
@@ -37,7 +43,7 @@ program
       });
       process.stderr.write(`Demo city ready: ${summary}\n`);
     }
-    const { app } = await buildApp({ config, db, clock: systemClock });
+    const { app, services } = await buildApp({ config, db, clock: systemClock });
     const shutdown = async (signal: string) => {
       app.log.info({ signal }, 'shutting down');
       await app.close();
@@ -51,6 +57,8 @@ program
     } catch (err) {
       fail(`Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     }
+    // Safe on any number of instances; stopped by app.close() (onClose hook in modules.ts).
+    if (opts.deadlineInterval > 0) services.cases.deadlines.start(opts.deadlineInterval * 1000);
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     process.stderr.write(
       `CivicGrid is serving on http://${shown}:${config.port} (database: ${db.driver}); API docs at /api/docs\n`,

@@ -4,6 +4,7 @@
  * each function below.
  */
 
+import path from 'node:path';
 import { FieldCipher } from '../lib/privacy.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { AuditService } from '../modules/audit/audit.service.js';
@@ -13,6 +14,7 @@ import { CaseIntakeService } from '../modules/cases/case-intake.service.js';
 import { CaseQueryService } from '../modules/cases/case-query.service.js';
 import { CaseSupport } from '../modules/cases/case-support.js';
 import { CaseWorkflowService } from '../modules/cases/case-workflow.service.js';
+import { DeadlineScheduler } from '../modules/cases/deadline-scheduler.js';
 import { gridRoutes } from '../modules/grid/grid.routes.js';
 import { GridService } from '../modules/grid/grid.service.js';
 import { gridMemberRoutes } from '../modules/grid/grid-member.routes.js';
@@ -24,6 +26,14 @@ import { createIdentityServices } from '../modules/identity/identity.module.js';
 import { identityRoutes } from '../modules/identity/identity.routes.js';
 import { indicatorRoutes } from '../modules/indicators/indicator.routes.js';
 import { IndicatorService } from '../modules/indicators/indicator.service.js';
+import { CaseEventHub } from '../modules/notifications/case-event-hub.js';
+import { eventStreamRoutes } from '../modules/notifications/event-stream.routes.js';
+import { EventStreamService } from '../modules/notifications/event-stream.service.js';
+import { notificationRoutes } from '../modules/notifications/notification.routes.js';
+import { NotificationService } from '../modules/notifications/notification.service.js';
+import { photoRoutes } from '../modules/photos/photo.routes.js';
+import { PhotoService } from '../modules/photos/photo.service.js';
+import { PhotoStore } from '../modules/photos/photo-store.js';
 import { registryRoutes } from '../modules/registry/registry.routes.js';
 import { RegistryService } from '../modules/registry/registry.service.js';
 import type { TypedApp } from './app.js';
@@ -49,7 +59,22 @@ export function createServices(ctx: AppContext) {
       intake: new CaseIntakeService(caseSupport),
       workflow: new CaseWorkflowService(caseSupport),
       query: new CaseQueryService(caseSupport),
+      /** Started by `serve` (not by tests, which call runOnce); stopped when the app closes. */
+      deadlines: new DeadlineScheduler(caseSupport, {
+        onError: (err) => ctx.log.error({ err }, 'deadline scheduler pass failed'),
+      }),
     },
+    inbox: new NotificationService(ctx.db, ctx.clock),
+    events: {
+      hub: new CaseEventHub(ctx.db, { onError: (err) => ctx.log.warn({ err }, 'bad case event payload') }),
+      stream: new EventStreamService(ctx.db),
+    },
+    photos: new PhotoService({
+      db: ctx.db,
+      clock: ctx.clock,
+      store: new PhotoStore(path.join(ctx.config.dataDir, 'photos')),
+      cases: caseSupport,
+    }),
     audit,
     ...createIdentityServices(ctx, audit),
     locate,
@@ -74,5 +99,11 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   registryRoutes(app, services.registry);
   caseRoutes(app, { ...services.cases, cipher: services.cipher });
   indicatorRoutes(app, services.indicators);
+  notificationRoutes(app, services.inbox);
+  eventStreamRoutes(app, services.events);
+  photoRoutes(app, services.photos);
+  // Open event streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => services.events.hub.close());
+  app.addHook('onClose', async () => services.cases.deadlines.stop());
   app.addHook('onClose', async () => services.locate.stop());
 }

@@ -1,0 +1,103 @@
+import { Type } from '@sinclair/typebox';
+import type { TypedApp } from '../../server/app.js';
+import { type CaseEventHub, eventFrame, type StreamSink } from './case-event-hub.js';
+import { type EventStreamService, eventStreamPolicy } from './event-stream.service.js';
+
+/** A client that has this much unsent data is dropped rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 1_048_576;
+
+const StreamQuery = Type.Object(
+  {
+    within: Type.Optional(Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,3}$' })),
+  },
+  { additionalProperties: false },
+);
+
+/** HTTP for the live stream of committed case events (server-sent events). */
+export function eventStreamRoutes(app: TypedApp, d: { hub: CaseEventHub; stream: EventStreamService }): void {
+  app.get(
+    '/api/events/stream',
+    {
+      config: { access: { policy: eventStreamPolicy, action: 'subscribe' } },
+      schema: {
+        tags: ['notifications'],
+        summary:
+          'Server-sent events of case changes in your scope (?within=<area code>); resumes after Last-Event-ID',
+        querystring: StreamQuery,
+        headers: Type.Object({
+          'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const filter = d.stream.filterFor(req.actor, req.query.within);
+      const lastHeader = req.headers['last-event-id'];
+      const lastEventId =
+        typeof lastHeader === 'string' && lastHeader !== '' ? Number(lastHeader) : undefined;
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': req.id,
+      });
+      res.write('retry: 3000\n\n');
+
+      // Until the backlog is out, live frames wait here (in order) so nothing is lost or doubled.
+      let pending: Array<{ frame: string; eventId: number | undefined }> | undefined =
+        lastEventId !== undefined ? [] : undefined;
+      const send = (frame: string): boolean => {
+        if (res.destroyed || res.writableEnded) return false;
+        res.write(frame);
+        return res.writableLength <= MAX_BUFFERED_BYTES;
+      };
+      const sink: StreamSink = {
+        filter,
+        write(frame, eventId) {
+          if (pending) {
+            pending.push({ frame, eventId });
+            return true;
+          }
+          return send(frame);
+        },
+        end() {
+          if (!res.writableEnded) res.end();
+        },
+      };
+      let unsubscribe: (() => void) | undefined;
+      res.on('close', () => unsubscribe?.());
+      try {
+        unsubscribe = await d.hub.subscribe(sink);
+      } catch (err) {
+        req.log.error({ err }, 'event stream unavailable');
+        res.end();
+        return;
+      }
+      if (res.destroyed) {
+        unsubscribe();
+        return;
+      }
+      res.write(': connected\n\n');
+      if (lastEventId !== undefined) {
+        const replayed = new Set<number>();
+        try {
+          for (const m of await d.stream.backlog(filter, lastEventId)) {
+            send(eventFrame(m.eventId, JSON.stringify(m)));
+            replayed.add(m.eventId);
+          }
+        } catch (err) {
+          req.log.warn({ err }, 'event stream backlog failed');
+        }
+        const waiting = pending ?? [];
+        pending = undefined;
+        for (const p of waiting) {
+          if (p.eventId !== undefined && replayed.has(p.eventId)) continue;
+          sink.write(p.frame, p.eventId);
+        }
+      }
+    },
+  );
+}
