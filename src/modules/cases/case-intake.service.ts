@@ -182,7 +182,15 @@ export class CaseIntakeService {
           },
         });
         const photos = input.photoIds ?? [];
-        if ((await repo.attachPhotos(tx, c.id, event.id, photos)) !== photos.length) {
+        if (
+          (await repo.attachPhotos(
+            tx,
+            c.id,
+            event.id,
+            photos,
+            actor.kind === 'user' ? actor.userId : null,
+          )) !== photos.length
+        ) {
           throw CaseErrors.UnknownPhoto({ params: { id: photos.join(',') }, field: 'body/photoIds' });
         }
         const possibleDuplicates = await this.candidates(tx, {

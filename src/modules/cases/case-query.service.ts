@@ -44,6 +44,16 @@ export interface PublicCaseView {
   timeline: Array<{ at: Date; action: string; state: string; note: string }>;
 }
 
+/** Events that are internal workflow, not shown on the public tracking page. */
+const INTERNAL_EVENTS = new Set([
+  'join',
+  'request_extension',
+  'deny_extension',
+  'due_soon',
+  'escalate',
+  'merged_from',
+]);
+
 /** Read use cases on cases. */
 export class CaseQueryService {
   constructor(private readonly s: CaseSupport) {}
@@ -96,7 +106,7 @@ export class CaseQueryService {
       deadline: c.clockDeadline,
       evaluation: c.evaluation,
       timeline: events
-        .filter((e) => e.action !== 'join' && e.action !== 'request_extension')
+        .filter((e) => !INTERNAL_EVENTS.has(e.action))
         .map((e) => ({
           at: e.at,
           action: e.action,

@@ -136,7 +136,13 @@ export class CaseWorkflowService {
         notify: this.audiences(saved, type, result.effects, reporters),
       });
       if (input.photoIds?.length) {
-        const n = await repo.attachPhotos(tx, saved.id, event.id, input.photoIds);
+        const n = await repo.attachPhotos(
+          tx,
+          saved.id,
+          event.id,
+          input.photoIds,
+          actor.kind === 'user' ? actor.userId : null,
+        );
         if (n !== input.photoIds.length)
           throw CaseErrors.UnknownPhoto({ params: { id: input.photoIds.join(',') } });
       }

@@ -443,17 +443,22 @@ export class CaseRepository {
     );
   }
 
-  /** Links uploaded photos to a case/event. */
+  /**
+   * Links uploaded photos to a case/event. Only photos the same caller uploaded (anonymous with
+   * anonymous) and not yet attached are taken, so nobody can claim someone else's upload by id.
+   */
   async attachPhotos(
     q: Queryable,
     caseId: number,
     eventId: number,
     photoIds: readonly number[],
+    uploadedBy: number | null,
   ): Promise<number> {
     if (photoIds.length === 0) return 0;
     const { rowCount } = await q.query(
-      'UPDATE case_photos SET case_id = $1, event_id = $2 WHERE id = ANY($3) AND case_id IS NULL',
-      [caseId, eventId, [...photoIds]],
+      `UPDATE case_photos SET case_id = $1, event_id = $2
+       WHERE id = ANY($3) AND case_id IS NULL AND uploaded_by IS NOT DISTINCT FROM $4::bigint`,
+      [caseId, eventId, [...photoIds], uploadedBy],
     );
     return rowCount;
   }
