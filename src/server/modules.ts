@@ -8,6 +8,8 @@ import path from 'node:path';
 import { FieldCipher } from '../lib/privacy.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { AuditService } from '../modules/audit/audit.service.js';
+import { calendarRoutes } from '../modules/calendar/calendar.routes.js';
+import { CalendarService } from '../modules/calendar/calendar.service.js';
 import { CaseRepository } from '../modules/cases/case.repository.js';
 import { caseRoutes } from '../modules/cases/case.routes.js';
 import { CaseIntakeService } from '../modules/cases/case-intake.service.js';
@@ -31,11 +33,16 @@ import { eventStreamRoutes } from '../modules/notifications/event-stream.routes.
 import { EventStreamService } from '../modules/notifications/event-stream.service.js';
 import { notificationRoutes } from '../modules/notifications/notification.routes.js';
 import { NotificationService } from '../modules/notifications/notification.service.js';
+import { departmentRoutes } from '../modules/org/department.routes.js';
 import { photoRoutes } from '../modules/photos/photo.routes.js';
 import { PhotoService } from '../modules/photos/photo.service.js';
 import { PhotoStore } from '../modules/photos/photo-store.js';
 import { registryRoutes } from '../modules/registry/registry.routes.js';
 import { RegistryService } from '../modules/registry/registry.service.js';
+import { routingRoutes } from '../modules/routing/routing.routes.js';
+import { RoutingRuleService } from '../modules/routing/routing-rule.service.js';
+import { taxonomyRoutes } from '../modules/taxonomy/taxonomy.routes.js';
+import { TaxonomyService } from '../modules/taxonomy/taxonomy.service.js';
 import type { TypedApp } from './app.js';
 import type { AppContext } from './context.js';
 
@@ -81,6 +88,9 @@ export function createServices(ctx: AppContext) {
     grid: new GridService(ctx.db, { audit, locate, clock: ctx.clock }),
     gridMembers: new GridMemberService(ctx.db, { audit, clock: ctx.clock }),
     indicators: new IndicatorService({ db: ctx.db, clock: ctx.clock, audit }),
+    taxonomy: new TaxonomyService({ db: ctx.db, audit }),
+    routingRules: new RoutingRuleService({ db: ctx.db, audit }),
+    calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport }),
     registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
   };
 }
@@ -99,6 +109,10 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   registryRoutes(app, services.registry);
   caseRoutes(app, { ...services.cases, cipher: services.cipher });
   indicatorRoutes(app, services.indicators);
+  taxonomyRoutes(app, services.taxonomy);
+  routingRoutes(app, services.routingRules);
+  calendarRoutes(app, services.calendar);
+  departmentRoutes(app, ctx.db);
   notificationRoutes(app, services.inbox);
   eventStreamRoutes(app, services.events);
   photoRoutes(app, services.photos);

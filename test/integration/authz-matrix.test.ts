@@ -200,6 +200,17 @@ const TABLE: Record<string, Row> = {
   'GET /api/indicators/workers': row(['dispatcher', 'supervisor', 'admin']),
   'GET /api/indicators/definitions': row('public'),
   'PUT /api/admin/indicators/weights/:composite': row(ADMIN_ONLY),
+  // Taxonomy, routing, calendar, departments
+  'GET /api/taxonomy': row('public'),
+  'POST /api/admin/taxonomy/versions': row(ADMIN_ONLY),
+  'GET /api/admin/routing-rules': row(ADMIN_ONLY),
+  'POST /api/admin/routing-rules': row(ADMIN_ONLY),
+  'DELETE /api/admin/routing-rules/:id': row(ADMIN_ONLY),
+  'GET /api/calendar': row('public'),
+  'PUT /api/admin/calendar': row(ADMIN_ONLY),
+  'PUT /api/admin/calendar/exceptions/:day': row(ADMIN_ONLY),
+  'DELETE /api/admin/calendar/exceptions/:day': row(ADMIN_ONLY),
+  'GET /api/departments': row('public'),
 };
 
 /** Error codes that mean "the access gate refused": an allowed cell must never see them. */
