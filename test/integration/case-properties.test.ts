@@ -35,7 +35,7 @@ import { describeEachDriver } from '../support/db.js';
 const DEPTS = ['sanitation', 'urban_enforcement', 'water', 'greening'] as const;
 const RESULTS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 const ENDING: readonly CaseActionType[] = ['reject', 'void', 'merge_into'];
-const NUM_RUNS = Number(process.env.CASE_PROPERTY_RUNS ?? 15);
+const NUM_RUNS = Number(process.env.CASE_PROPERTY_RUNS ?? 25);
 const STEPS = 80;
 
 /** One generated step; `legal` picks among the actions the state machine allows right now. */
