@@ -34,6 +34,8 @@ import { EventStreamService } from '../modules/notifications/event-stream.servic
 import { notificationRoutes } from '../modules/notifications/notification.routes.js';
 import { NotificationService } from '../modules/notifications/notification.service.js';
 import { departmentRoutes } from '../modules/org/department.routes.js';
+import { partsRoutes } from '../modules/parts/parts.routes.js';
+import { PartsService } from '../modules/parts/parts.service.js';
 import { photoRoutes } from '../modules/photos/photo.routes.js';
 import { PhotoService } from '../modules/photos/photo.service.js';
 import { PhotoStore } from '../modules/photos/photo-store.js';
@@ -92,6 +94,7 @@ export function createServices(ctx: AppContext) {
     routingRules: new RoutingRuleService({ db: ctx.db, audit }),
     calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport }),
     registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
+    parts: new PartsService(ctx.db, { audit, locate, clock: ctx.clock }),
   };
 }
 
@@ -107,6 +110,7 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   locateRoutes(app, services.locate);
   gridMemberRoutes(app, services.gridMembers);
   registryRoutes(app, services.registry);
+  partsRoutes(app, services.parts);
   caseRoutes(app, { ...services.cases, cipher: services.cipher });
   indicatorRoutes(app, services.indicators);
   taxonomyRoutes(app, services.taxonomy);
@@ -119,5 +123,7 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   // Open event streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => services.events.hub.close());
   app.addHook('onClose', async () => services.cases.deadlines.stop());
+  // The locate index is built when the server starts and follows area changes (LISTEN).
+  app.addHook('onReady', async () => services.locate.start());
   app.addHook('onClose', async () => services.locate.stop());
 }
