@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,7 +17,7 @@ import Fastify, {
 } from 'fastify';
 import type { Locale } from '../config/config.js';
 import { pickLocale } from '../lib/i18n.js';
-import { ANONYMOUS, type Actor } from '../modules/identity/actor.js';
+import { type Actor, ANONYMOUS } from '../modules/identity/actor.js';
 import { installAuth } from '../modules/identity/auth.hook.js';
 import type { AppContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
@@ -93,7 +97,8 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        // Map tiles only from the configured host (TILE_URL); photos are same-origin or blob: previews.
+        imgSrc: ["'self'", 'data:', 'blob:', ...tileOrigin(ctx.config.tileUrl)],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
@@ -132,5 +137,40 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
   installErrorHandling(app);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerRoutes(app, services, fullCtx);
+  await serveWebApp(app);
   return { app, services, routes };
+}
+
+/** Where `npm run build` puts the web app (same depth from src/server and dist/server). */
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** The origin of the tile template, for the CSP (none when tiles are off). */
+function tileOrigin(tileUrl: string): string[] {
+  if (!tileUrl) return [];
+  const origin = tileUrl.match(/^https?:\/\/[^/]+/)?.[0];
+  return origin ? [origin.replace(/\{s\}/, '*')] : [];
+}
+
+/**
+ * Serves the built web app: files of web/dist by path, and index.html for other browser
+ * navigations (GET accepting HTML, outside /api) so the app's own routes survive a reload.
+ * Anything else falls through to the JSON 404. Registered even before a build (then 404s).
+ */
+async function serveWebApp(app: TypedApp): Promise<void> {
+  await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
+  app.get('/*', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
+    const rel = decodeURIComponent((req.params as { '*': string })['*'] ?? '');
+    const isFile = rel !== '' && !rel.includes('..') && existsSync(path.join(WEB_DIST, rel));
+    if (isFile && !rel.startsWith('api/')) {
+      const immutable = rel.startsWith('assets/');
+      return reply
+        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .sendFile(rel);
+    }
+    const acceptsHtml = (req.headers.accept ?? '').includes('text/html');
+    if (acceptsHtml && !rel.startsWith('api/') && existsSync(path.join(WEB_DIST, 'index.html'))) {
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.callNotFound();
+  });
 }

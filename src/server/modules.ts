@@ -17,6 +17,8 @@ import { CaseQueryService } from '../modules/cases/case-query.service.js';
 import { CaseSupport } from '../modules/cases/case-support.js';
 import { CaseWorkflowService } from '../modules/cases/case-workflow.service.js';
 import { DeadlineScheduler } from '../modules/cases/deadline-scheduler.js';
+import { dashboardRoutes } from '../modules/dashboard/dashboard.routes.js';
+import { DashboardService } from '../modules/dashboard/dashboard.service.js';
 import { gridRoutes } from '../modules/grid/grid.routes.js';
 import { GridService } from '../modules/grid/grid.service.js';
 import { gridMemberRoutes } from '../modules/grid/grid-member.routes.js';
@@ -34,8 +36,6 @@ import { EventStreamService } from '../modules/notifications/event-stream.servic
 import { notificationRoutes } from '../modules/notifications/notification.routes.js';
 import { NotificationService } from '../modules/notifications/notification.service.js';
 import { departmentRoutes } from '../modules/org/department.routes.js';
-import { partsRoutes } from '../modules/parts/parts.routes.js';
-import { PartsService } from '../modules/parts/parts.service.js';
 import { photoRoutes } from '../modules/photos/photo.routes.js';
 import { PhotoService } from '../modules/photos/photo.service.js';
 import { PhotoStore } from '../modules/photos/photo-store.js';
@@ -84,6 +84,7 @@ export function createServices(ctx: AppContext) {
       store: new PhotoStore(path.join(ctx.config.dataDir, 'photos')),
       cases: caseSupport,
     }),
+    dashboard: new DashboardService({ db: ctx.db, clock: ctx.clock, tileUrl: ctx.config.tileUrl }),
     audit,
     ...createIdentityServices(ctx, audit),
     locate,
@@ -94,7 +95,6 @@ export function createServices(ctx: AppContext) {
     routingRules: new RoutingRuleService({ db: ctx.db, audit }),
     calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport }),
     registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
-    parts: new PartsService(ctx.db, { audit, locate, clock: ctx.clock }),
   };
 }
 
@@ -104,13 +104,13 @@ export type Services = ReturnType<typeof createServices>;
 /** Mounts every module's routes. */
 export async function registerRoutes(app: TypedApp, services: Services, ctx: AppContext): Promise<void> {
   healthRoutes(app, ctx);
+  dashboardRoutes(app, services.dashboard);
   identityRoutes(app, services);
   auditRoutes(app, services.audit);
   gridRoutes(app, services.grid);
   locateRoutes(app, services.locate);
   gridMemberRoutes(app, services.gridMembers);
   registryRoutes(app, services.registry);
-  partsRoutes(app, services.parts);
   caseRoutes(app, { ...services.cases, cipher: services.cipher });
   indicatorRoutes(app, services.indicators);
   taxonomyRoutes(app, services.taxonomy);
@@ -123,7 +123,5 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   // Open event streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => services.events.hub.close());
   app.addHook('onClose', async () => services.cases.deadlines.stop());
-  // The locate index is built when the server starts and follows area changes (LISTEN).
-  app.addHook('onReady', async () => services.locate.start());
   app.addHook('onClose', async () => services.locate.stop());
 }

@@ -73,6 +73,22 @@ const TABLE: Record<string, Row> = {
   'GET /api/openapi.json': row('public'),
   'GET /healthz': row('public'),
   'GET /readyz': row('public'),
+  // Web app (files of web/dist and the single-page fallback) and its dashboard reads
+  'GET /*': row('public'),
+  'GET /api/dashboard/config': row('public', () => ({ url: '/api/dashboard/config' })),
+  'GET /api/dashboard/lookups': row('public', () => ({ url: '/api/dashboard/lookups' })),
+  'GET /api/dashboard/summary': row(
+    ['grid_worker', 'hotline_operator', 'dispatcher', 'supervisor', 'admin'],
+    () => ({
+      url: '/api/dashboard/summary',
+    }),
+  ),
+  'GET /api/dashboard/map': row(
+    ['grid_worker', 'hotline_operator', 'dispatcher', 'supervisor', 'admin'],
+    () => ({
+      url: '/api/dashboard/map?level=district',
+    }),
+  ),
   // Identity
   'POST /api/auth/login': row('public', () => ({
     url: '/api/auth/login',

@@ -1,0 +1,248 @@
+/**
+ * End-to-end tests of the web app in a real browser (Debian's Chromium via playwright-core)
+ * against the real server with a fresh demo city: the whole case loop across five roles with
+ * the dashboard updating live, the worker app's offline queue, and screenshots of every
+ * role's main page at phone and desktop sizes (test-results/screenshots/).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminApi,
+  contextFor,
+  DESKTOP,
+  launch,
+  PHONE,
+  PNG,
+  SHOTS,
+  startServer,
+  type WebServer,
+} from './web-server.js';
+
+interface CaseRow {
+  id: number;
+  publicCode: string;
+  state: string;
+  gridCode: string;
+  tasks: Array<{ department: string }>;
+}
+
+let server: WebServer;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof adminApi>>;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launch();
+  admin = await adminApi(server.url);
+  mkdirSync(SHOTS, { recursive: true });
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function findCase(text: string): Promise<{ items: CaseRow[]; total: number }> {
+  return admin(`/api/cases?q=${encodeURIComponent(text)}&limit=10`);
+}
+
+/** Opens a workbench case by its public code and presses an action button. */
+async function act(page: Page, tab: string, code: string, action: string, note?: string): Promise<void> {
+  await page.getByRole('tab', { name: new RegExp(tab) }).click();
+  await page.locator(`button.case-card[data-code="${code}"]`).click();
+  const button = page.locator(`button[data-action="${action}"]`);
+  await button.waitFor();
+  if (note) await page.locator('.action-form textarea').fill(note);
+  await button.click();
+}
+
+describe('web app', () => {
+  it('runs the case loop across roles while the dashboard updates live', async () => {
+    const marker = `e2e loop pothole ${Date.now().toString(36)}`;
+
+    // The commander watches the dashboard on another page.
+    const dashCtx = await contextFor(browser, server.url, DESKTOP, 'admin');
+    const dash = await dashCtx.newPage();
+    await dash.goto('/dashboard');
+    await dash.locator('.live-dot:not(.off)').waitFor();
+    const todayBefore = Number(await dash.getByTestId('kpi-today').locator('.kpi-value').innerText());
+
+    // A resident signs in with a one-time code, reports with a photo.
+    const resCtx = await contextFor(browser, server.url, PHONE);
+    const res = await resCtx.newPage();
+    await res.goto('/login?next=/report');
+    const phone = '13912345678';
+    await res.locator('input[name=phone]').fill(phone);
+    const residentForm = res.locator('form[aria-labelledby=res-title]');
+    await residentForm.getByRole('button', { name: '获取验证码' }).click();
+    await res.locator('input[name=code]').waitFor();
+    const outbox = await admin<{ items: Array<{ body: string }> }>('/api/admin/outbox?limit=5');
+    const code = outbox.items.map((m) => m.body.match(/\b(\d{6})\b/)?.[1]).find(Boolean);
+    expect(code).toBeTruthy();
+    await res.locator('input[name=code]').fill(code ?? '');
+    await residentForm.getByRole('button', { name: '登录' }).click();
+    await res.waitForURL((u) => u.pathname === '/report');
+    const map = res.locator('.map-report');
+    await map.waitFor();
+    await res.locator('.map-report .leaflet-overlay-pane canvas').waitFor();
+    await res.waitForLoadState('networkidle', { timeout: 8_000 }).catch(() => undefined);
+    const box = await map.boundingBox();
+    if (!box) throw new Error('no map');
+    await res.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await res.getByText(/所属网格/).waitFor();
+    await res.locator('select[name=category]').selectOption('E0102');
+    await res.locator('textarea[name=description]').fill(marker);
+    await res
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
+    await res.locator('.thumb').waitFor();
+    await res.getByRole('button', { name: '提交' }).click();
+    const publicCode = (await res.getByTestId('public-code').innerText()).trim();
+    expect(publicCode).toMatch(/^NH\d{6}-[0-9A-Z]{6}$/);
+
+    // The dashboard shows the new report live (SSE), without a reload.
+    await dash.locator(`.ticker li[data-code="${publicCode}"]`).waitFor({ timeout: 5_000 });
+    await expect
+      .poll(async () => Number(await dash.getByTestId('kpi-today').locator('.kpi-value').innerText()), {
+        timeout: 5_000,
+      })
+      .toBe(todayBefore + 1);
+
+    const [row] = (await findCase(marker)).items;
+    if (!row) throw new Error('case not found');
+    const street = row.gridCode.slice(0, 9);
+    const district = row.gridCode.slice(0, 6);
+
+    // The street's dispatcher files and dispatches to the suggested department.
+    const dispCtx = await contextFor(browser, server.url, DESKTOP, `disp-${street}`);
+    const disp = await dispCtx.newPage();
+    await disp.goto('/dispatch');
+    await act(disp, '待立案', publicCode, 'file');
+    await expect
+      .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
+      .toBe('filed');
+    await act(disp, '待派遣', publicCode, 'dispatch');
+    await expect
+      .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
+      .toBe('dispatched');
+
+    // The department's handler accepts and reports back.
+    const dept = (await findCase(marker)).items[0]?.tasks[0]?.department ?? '';
+    const deptCtx = await contextFor(browser, server.url, DESKTOP, `dept-${dept.replace(/_/g, '-')}`);
+    const handler = await deptCtx.newPage();
+    await handler.goto('/dept');
+    await act(handler, '待签收', publicCode, 'accept');
+    await expect
+      .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
+      .toBe('handling');
+    await act(handler, '处置中', publicCode, 'report_back', '已清理完毕');
+    await expect
+      .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
+      .toBe('reported_back');
+
+    // The district's supervisor verifies and closes.
+    const supCtx = await contextFor(browser, server.url, DESKTOP, `sup-${district}`);
+    const sup = await supCtx.newPage();
+    await sup.goto('/supervisor');
+    await act(sup, '待核查', publicCode, 'verify_pass');
+    await expect
+      .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
+      .toBe('closed');
+
+    // The resident sees it closed on the tracking page and rates it.
+    await res.goto(`/track/${publicCode}`);
+    await res.locator('button[data-result="satisfied"]').click();
+    await res.getByText('感谢您的评价').waitFor();
+    await expect
+      .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
+      .toBe('evaluated');
+
+    // Every step reached the dashboard's live ticker.
+    await expect
+      .poll(async () => dash.locator(`.ticker li[data-code="${publicCode}"]`).count(), { timeout: 5_000 })
+      .toBeGreaterThanOrEqual(7);
+    await dash.screenshot({ path: path.join(SHOTS, 'dashboard-live-desktop.png') });
+    await res.screenshot({ path: path.join(SHOTS, 'resident-evaluated-phone.png'), fullPage: true });
+    for (const c of [dashCtx, resCtx, dispCtx, deptCtx, supCtx]) await c.close();
+  }, 180_000);
+
+  it('queues worker actions offline and applies each exactly once when back online', async () => {
+    const grids = await admin<{ items: Array<{ code: string }> }>('/api/areas?level=grid&limit=1');
+    const grid = grids.items[0]?.code ?? '';
+    const ctx = await contextFor(browser, server.url, PHONE, `gw-${grid}`);
+    const page = await ctx.newPage();
+    await page.goto('/worker');
+    await page.getByText('全部已同步').waitFor();
+    await page.locator('.map-small .leaflet-overlay-pane canvas').waitFor();
+
+    await ctx.setOffline(true);
+    await page.locator('.status-bar.off').waitFor();
+    const tag = Date.now().toString(36);
+    const texts = ['alpha', 'bravo', 'charlie'].map((w) => `e2e offline ${w} ${tag}`);
+    for (const text of texts) {
+      await page.locator('select[name=patrol-category]').selectOption('E0102');
+      await page.locator('textarea[name=patrol-text]').fill(text);
+      await page
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'p.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByRole('button', { name: '上报', exact: true }).click();
+      await page.locator('.queue li', { hasText: text.slice(0, 40) }).waitFor();
+    }
+    await expect.poll(() => page.getByTestId('pending-count').innerText()).toContain('3');
+    await page.screenshot({ path: path.join(SHOTS, 'worker-offline-queue-phone.png'), fullPage: true });
+    for (const text of texts) expect((await findCase(text)).total).toBe(0);
+
+    await ctx.setOffline(false);
+    await page.getByText('全部已同步').waitFor({ timeout: 15_000 });
+    for (const text of texts) {
+      const found = await findCase(text);
+      expect(found.total).toBe(1);
+    }
+    // A second sync (reload, back online again) must not apply anything twice.
+    await page.reload();
+    await page.getByText('全部已同步').waitFor();
+    for (const text of texts) expect((await findCase(text)).total).toBe(1);
+    await ctx.close();
+  }, 120_000);
+
+  it('renders every role main page at phone and desktop sizes', async () => {
+    const grids = await admin<{ items: Array<{ code: string }> }>('/api/areas?level=grid&limit=1');
+    const grid = grids.items[0]?.code ?? '';
+    const pages: Array<[string, string, string | undefined]> = [
+      ['home', '/', undefined],
+      ['resident-report', '/report', undefined],
+      ['resident-track', '/track', undefined],
+      ['login', '/login', undefined],
+      ['worker', '/worker', `gw-${grid}`],
+      ['hotline', '/hotline', 'op-1'],
+      ['dispatcher', '/dispatch', `disp-${grid.slice(0, 9)}`],
+      ['department', '/dept', 'dept-sanitation'],
+      ['supervisor', '/supervisor', `sup-${grid.slice(0, 6)}`],
+      ['admin', '/admin', 'admin'],
+      ['dashboard', '/dashboard', 'admin'],
+    ];
+    for (const [name, url, user] of pages) {
+      for (const [sizeName, size] of [
+        ['phone', PHONE],
+        ['desktop', DESKTOP],
+      ] as const) {
+        const ctx = await contextFor(browser, server.url, size, user);
+        const page = await ctx.newPage();
+        await page.goto(url);
+        await page.locator('main').waitFor();
+        await page.waitForLoadState('networkidle', { timeout: 8_000 }).catch(() => undefined);
+        if (url === '/dispatch' || url === '/supervisor' || url === '/dept') {
+          const first = page.locator('button.case-card').first();
+          if (await first.isVisible().catch(() => false)) await first.click();
+          await page.waitForTimeout(400);
+        }
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${sizeName}.png`) });
+        expect(await page.locator('text=页面不存在').count()).toBe(0);
+        await ctx.close();
+      }
+    }
+  }, 180_000);
+});
