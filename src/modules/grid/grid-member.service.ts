@@ -45,7 +45,7 @@ export class GridMemberService {
     );
     return this.db.transaction(async (tx) => {
       const area = await this.areas.findByCode(tx, gridCode);
-      if (!area || area.level !== 'grid') throw GridErrors.NotAGrid({ params: { code: gridCode } });
+      if (area?.level !== 'grid') throw GridErrors.NotAGrid({ params: { code: gridCode } });
       let added: boolean;
       try {
         added = await this.members.add(tx, {

@@ -3,8 +3,8 @@ import type { Locale } from '../../config/config.js';
 import { localize } from '../../lib/i18n.js';
 import type { TypedApp } from '../../server/app.js';
 import type { AreaRecord } from './area.types.js';
-import type { GridService } from './grid.service.js';
 import { areaPolicy } from './grid.policy.js';
+import type { GridService } from './grid.service.js';
 
 const AreaLevel = Type.Union([
   Type.Literal('city'),

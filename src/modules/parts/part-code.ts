@@ -28,7 +28,7 @@ export function parsePartCode(code: string): PartCode | { reason: string } {
   const serial = code.slice(10);
   const categoryCode = `P${major}${minor}`;
   const category = findCategory(categoryCode);
-  if (!category || category.kind !== 'part')
+  if (category?.kind !== 'part')
     return { reason: `class ${major}${minor} is not a part class of the taxonomy` };
   if (serial === '000000') return { reason: 'serial must be 000001..999999' };
   return { county, major, minor, serial, categoryCode, category };
