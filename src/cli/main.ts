@@ -4,10 +4,10 @@ import { systemClock } from '../lib/clock.js';
 import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
 import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
-import { registerIndicatorsCommands } from './commands/indicators.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
-import { registerUsersCommands } from './commands/users.command.js';
+import { registerIndicatorsCommands } from './commands/indicators.command.js';
 import { registerRegistryCommands } from './commands/registry.command.js';
+import { registerUsersCommands } from './commands/users.command.js';
 import { terminalProgress } from './progress.js';
 import { fail, openRuntime } from './runtime.js';
 
@@ -40,6 +40,7 @@ program
         seed: opts.seed,
         clock: systemClock,
         progress: terminalProgress(),
+        dataKey: config.dataKey,
       });
       process.stderr.write(`Demo city ready: ${summary}\n`);
     }
@@ -79,7 +80,7 @@ program
   .description('Seed the demo city into an empty database')
   .option('--seed <n>', 'random seed (same seed, same city)', seedOption, 2026)
   .action(async (opts: { seed: number }) => {
-    const { db } = await openRuntime();
+    const { config, db } = await openRuntime();
     if (await isDemoSeeded(db)) {
       await db.close();
       fail('the database already holds areas; the demo city is only created in an empty database');
@@ -88,6 +89,7 @@ program
       seed: opts.seed,
       clock: systemClock,
       progress: terminalProgress(),
+      dataKey: config.dataKey,
     });
     process.stdout.write(`Demo city ready: ${summary}\n`);
     await db.close();

@@ -14,6 +14,7 @@ describeEachDriver('demo city', (t) => {
       seed: 2026,
       clock: new FixedClock(new Date('2026-11-30T02:00:00Z')),
       progress: silentProgress,
+      dataKey: 'd'.repeat(40),
     });
     expect(summary).toMatch(/grids/);
     expect(await isDemoSeeded(db)).toBe(true);

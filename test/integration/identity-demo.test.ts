@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { FixedClock } from '../../src/lib/clock.js';
+import { FieldCipher } from '../../src/lib/privacy.js';
 import { DEMO_PASSWORD, identityDemoStep } from '../../src/modules/identity/identity.demo.js';
 import { describeEachDriver } from '../support/db.js';
 import { buildWatchedApp, CookieClient, seedTestCity } from '../support/identity.js';
@@ -10,7 +11,13 @@ describeEachDriver('identity demo users', (t) => {
     const clock = new FixedClock(new Date('2026-03-02T01:00:00Z'));
     const noProgress = { start: () => undefined, tick: () => undefined, done: () => undefined };
     const summary = await t().db.transaction((tx) =>
-      identityDemoStep.run(tx, { rng: undefined as never, clock, progress: noProgress as never, seed: 1 }),
+      identityDemoStep.run(tx, {
+        rng: undefined as never,
+        clock,
+        progress: noProgress as never,
+        seed: 1,
+        cipher: new FieldCipher('d'.repeat(40)),
+      }),
     );
     expect(summary).toMatch(/grid workers/);
     const { rows } = await t().db.query<{ n: number; hashes: number }>(

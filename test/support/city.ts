@@ -1,6 +1,7 @@
 import { silentProgress } from '../../src/cli/progress.js';
 import type { Db } from '../../src/db/db.js';
 import { FixedClock } from '../../src/lib/clock.js';
+import { FieldCipher } from '../../src/lib/privacy.js';
 import { createRng } from '../../src/lib/random.js';
 import { calendarDemoStep } from '../../src/modules/calendar/calendar.demo.js';
 import { areasDemoStep } from '../../src/modules/grid/grid.demo.js';
@@ -13,7 +14,13 @@ export async function seedCity(db: Db, seed = 7): Promise<void> {
   const clock = new FixedClock(new Date('2026-01-01T00:00:00Z'));
   await db.transaction(async (tx) => {
     for (const step of [departmentsDemoStep, areasDemoStep, taxonomyDemoStep, calendarDemoStep]) {
-      await step.run(tx, { rng: createRng(seed).fork(step.name), clock, progress: silentProgress, seed });
+      await step.run(tx, {
+        rng: createRng(seed).fork(step.name),
+        clock,
+        progress: silentProgress,
+        seed,
+        cipher: new FieldCipher('d'.repeat(40)),
+      });
     }
   });
 }

@@ -1,6 +1,7 @@
 import type { Progress } from '../../cli/progress.js';
 import type { Queryable } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
+import type { FieldCipher } from '../../lib/privacy.js';
 import type { Rng } from '../../lib/random.js';
 
 /** What each demo step gets: the transaction, a seeded random stream of its own, time and progress. */
@@ -9,6 +10,8 @@ export interface DemoEnv {
   clock: Clock;
   progress: Progress;
   seed: number;
+  /** Encrypts the demo's personal data (people, phones) with the configured DATA_KEY. */
+  cipher: FieldCipher;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Progress } from '../../cli/progress.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
+import { FieldCipher } from '../../lib/privacy.js';
 import { createRng } from '../../lib/random.js';
 import { calendarDemoStep } from '../calendar/calendar.demo.js';
 import { casesDemoStep } from '../cases/cases.demo.js';
@@ -32,9 +33,10 @@ export async function isDemoSeeded(db: Db): Promise<boolean> {
  */
 export async function seedDemoCity(
   db: Db,
-  opts: { seed: number; clock: Clock; progress: Progress; steps?: readonly DemoStep[] },
+  opts: { seed: number; clock: Clock; progress: Progress; dataKey: string; steps?: readonly DemoStep[] },
 ): Promise<string> {
   const root = createRng(opts.seed);
+  const cipher = new FieldCipher(opts.dataKey);
   const summaries = await db.transaction(async (tx) => {
     const out: string[] = [];
     for (const step of opts.steps ?? DEMO_STEPS) {
@@ -44,6 +46,7 @@ export async function seedDemoCity(
           clock: opts.clock,
           progress: opts.progress,
           seed: opts.seed,
+          cipher,
         }),
       );
     }
