@@ -42,7 +42,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     async listen(channel, handler) {
       const unlisten = await pg.listen(channel, handler);
       return async () => {
-        await unlisten();
+        // After close() the subscription is gone with the database; UNLISTEN would throw.
+        if (!pg.closed) await unlisten();
       };
     },
     async notify(channel, payload) {
