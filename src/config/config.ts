@@ -26,6 +26,10 @@ export interface Config {
   bodyLimit: number;
   /** Tile URL template for the web map; empty = plain background. */
   tileUrl: string;
+  /** MQTT broker for sensor readings (mqtt://, mqtts://, ws://, wss://); absent = no MQTT consumer. */
+  mqttUrl: string | undefined;
+  /** First topic level of device readings: `<prefix>/devices/<deviceId>/readings`. */
+  mqttTopicPrefix: string;
   /** 'production' requires explicit secrets; 'development' generates and keeps them in dataDir. */
   env: 'production' | 'development' | 'test';
 }
@@ -126,6 +130,25 @@ export function loadConfig(env: Env = process.env): Config {
   if (tileUrl !== '' && !/^https?:\/\/.+\{z\}.+\{x\}.+\{y\}/.test(tileUrl)) {
     throw new ConfigError('TILE_URL', 'must be an http(s) URL template containing {z}, {x} and {y}');
   }
+  let mqttUrl: string | undefined;
+  if (env.MQTT_URL !== undefined && env.MQTT_URL !== '') {
+    let url: URL;
+    try {
+      url = new URL(env.MQTT_URL);
+    } catch {
+      throw new ConfigError('MQTT_URL', 'is not a URL (expected mqtt://host:1883)');
+    }
+    if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol))
+      throw new ConfigError(
+        'MQTT_URL',
+        `must start with mqtt://, mqtts://, ws:// or wss:// (got ${url.protocol}//)`,
+      );
+    mqttUrl = env.MQTT_URL;
+  }
+  const mqttTopicPrefix =
+    env.MQTT_TOPIC_PREFIX && env.MQTT_TOPIC_PREFIX !== '' ? env.MQTT_TOPIC_PREFIX : 'civicgrid';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(mqttTopicPrefix))
+    throw new ConfigError('MQTT_TOPIC_PREFIX', 'must be 1-64 letters, digits, _ or - (one topic level)');
   return {
     port,
     host,
@@ -137,6 +160,8 @@ export function loadConfig(env: Env = process.env): Config {
     defaultLocale,
     bodyLimit,
     tileUrl,
+    mqttUrl,
+    mqttTopicPrefix,
     env: mode,
   };
 }

@@ -19,6 +19,8 @@ import { CaseWorkflowService } from '../modules/cases/case-workflow.service.js';
 import { DeadlineScheduler } from '../modules/cases/deadline-scheduler.js';
 import { dashboardRoutes } from '../modules/dashboard/dashboard.routes.js';
 import { DashboardService } from '../modules/dashboard/dashboard.service.js';
+import { deviceRoutes } from '../modules/devices/device.routes.js';
+import { createDeviceServices } from '../modules/devices/devices.module.js';
 import { gridRoutes } from '../modules/grid/grid.routes.js';
 import { GridService } from '../modules/grid/grid.service.js';
 import { gridMemberRoutes } from '../modules/grid/grid-member.routes.js';
@@ -35,6 +37,8 @@ import { eventStreamRoutes } from '../modules/notifications/event-stream.routes.
 import { EventStreamService } from '../modules/notifications/event-stream.service.js';
 import { notificationRoutes } from '../modules/notifications/notification.routes.js';
 import { NotificationService } from '../modules/notifications/notification.service.js';
+import { createOpen311Services } from '../modules/open311/open311.module.js';
+import { open311KeyRoutes, open311Routes } from '../modules/open311/open311.routes.js';
 import { departmentRoutes } from '../modules/org/department.routes.js';
 import { photoRoutes } from '../modules/photos/photo.routes.js';
 import { PhotoService } from '../modules/photos/photo.service.js';
@@ -95,6 +99,8 @@ export function createServices(ctx: AppContext) {
     routingRules: new RoutingRuleService({ db: ctx.db, audit }),
     calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport }),
     registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
+    open311: createOpen311Services(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
+    iot: createDeviceServices(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
   };
 }
 
@@ -120,8 +126,15 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   notificationRoutes(app, services.inbox);
   eventStreamRoutes(app, services.events);
   photoRoutes(app, services.photos);
+  open311Routes(app, services.open311.georeport);
+  open311KeyRoutes(app, services.open311.keys);
+  deviceRoutes(app, services.iot.devices);
   // Open event streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => services.events.hub.close());
   app.addHook('onClose', async () => services.cases.deadlines.stop());
+  app.addHook('onClose', async () => {
+    await services.iot.mqtt?.stop();
+    await services.iot.offline.stop();
+  });
   app.addHook('onClose', async () => services.locate.stop());
 }

@@ -227,6 +227,20 @@ const TABLE: Record<string, Row> = {
   'PUT /api/admin/calendar/exceptions/:day': row(ADMIN_ONLY),
   'DELETE /api/admin/calendar/exceptions/:day': row(ADMIN_ONLY),
   'GET /api/departments': row('public'),
+  // Open channels: Open311 authenticates by api_key (checked by the service), devices by their token
+  'GET /open311/discovery.:format': row('public'),
+  'GET /open311/v2/services.:format': row('public'),
+  'GET /open311/v2/services/:service_code.:format': row('public'),
+  'POST /open311/v2/requests.:format': row('public'),
+  'GET /open311/v2/requests.:format': row('public'),
+  'GET /open311/v2/requests/:service_request_id.:format': row('public'),
+  'GET /open311/v2/tokens/:token.:format': row('public'),
+  'POST /api/admin/open311/keys': row(ADMIN_ONLY),
+  'GET /api/admin/open311/keys': row(ADMIN_ONLY),
+  'DELETE /api/admin/open311/keys/:id': row(ADMIN_ONLY),
+  'POST /api/admin/devices': row(ADMIN_ONLY),
+  'GET /api/admin/devices': row(ADMIN_ONLY),
+  'POST /api/devices/:id/readings': row('public'),
 };
 
 /** Error codes that mean "the access gate refused": an allowed cell must never see them. */

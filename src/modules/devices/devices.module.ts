@@ -1,0 +1,31 @@
+import type { AppContext } from '../../server/context.js';
+import type { AuditWriter } from '../audit/audit.port.js';
+import type { CaseIntakeService } from '../cases/case-intake.service.js';
+import type { LocateService } from '../grid/locate.service.js';
+import { DeviceService } from './device.service.js';
+import { DeviceOfflineMonitor } from './device-offline-monitor.js';
+import { MqttReadingConsumer } from './mqtt-reading-consumer.js';
+
+/**
+ * The IoT services: registration and intake, the offline monitor (started by `serve`, tests call
+ * runOnce) and the MQTT consumer — only when MQTT_URL is configured; `serve` starts it.
+ */
+export function createDeviceServices(
+  ctx: AppContext,
+  deps: { audit: AuditWriter; locate: LocateService; intake: CaseIntakeService },
+) {
+  const devices = new DeviceService({ db: ctx.db, clock: ctx.clock, log: ctx.log, ...deps });
+  return {
+    devices,
+    offline: new DeviceOfflineMonitor(devices, {
+      onError: (err) => ctx.log.error({ err }, 'device offline pass failed'),
+    }),
+    mqtt: ctx.config.mqttUrl
+      ? new MqttReadingConsumer((id, payload) => devices.ingest(id, payload), {
+          url: ctx.config.mqttUrl,
+          topicPrefix: ctx.config.mqttTopicPrefix,
+          log: ctx.log,
+        })
+      : undefined,
+  };
+}

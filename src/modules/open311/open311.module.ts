@@ -1,0 +1,24 @@
+import type { AppContext } from '../../server/context.js';
+import type { AuditWriter } from '../audit/audit.port.js';
+import type { CaseIntakeService } from '../cases/case-intake.service.js';
+import type { LocateService } from '../grid/locate.service.js';
+import { ApiKeyService } from './api-key.service.js';
+import { Open311Service } from './open311.service.js';
+
+/** The Open311 channel: its API keys and the GeoReport v2 use cases. */
+export function createOpen311Services(
+  ctx: AppContext,
+  deps: { audit: AuditWriter; locate: LocateService; intake: CaseIntakeService },
+) {
+  const keys = new ApiKeyService({ db: ctx.db, clock: ctx.clock, audit: deps.audit });
+  return {
+    keys,
+    georeport: new Open311Service({
+      db: ctx.db,
+      clock: ctx.clock,
+      intake: deps.intake,
+      locate: deps.locate,
+      keys,
+    }),
+  };
+}
