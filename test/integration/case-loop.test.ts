@@ -302,6 +302,40 @@ describeEachDriver('case closed loop', (t) => {
     });
   });
 
+  it('applies a replayed action (same Idempotency-Key) once', async () => {
+    const { db } = t();
+    const grid = await someGrid(db, 30);
+    const clock = new FixedClock(new Date('2026-11-04T02:00:00Z'));
+    const s = services(t(), clock);
+    const dispatcher = await makeUser(db, 'Dispatcher Replay', [
+      { role: 'dispatcher', areaCode: grid.street },
+    ]);
+    const { result } = await s.intake.report(
+      { kind: 'anonymous' },
+      {
+        channel: 'resident',
+        idempotencyKey: 'replay-intake-1',
+        lng: grid.lng,
+        lat: grid.lat,
+        categoryCode: 'E0104',
+        description: '路面很脏',
+      },
+    );
+    const file = () =>
+      s.workflow.act(dispatcher, result.id, 'file', { note: 'ok' }, { idempotencyKey: 'offline-action-1' });
+    const outcomes = await Promise.all([file(), file(), file()]);
+    expect(outcomes.every((c) => c.state === 'filed')).toBe(true);
+    expect((await file()).state).toBe('filed');
+    const { rows } = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM case_events WHERE case_id = $1 AND action = 'file'",
+      [result.id],
+    );
+    expect(rows[0]!.n).toBe(1);
+    await expect(
+      s.workflow.act(dispatcher, result.id, 'reject', { note: 'x' }, { idempotencyKey: 'offline-action-1' }),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
   it('texts a hotline caller without an account when the case is decided', async () => {
     const { db } = t();
     const grid = await someGrid(db, 20);

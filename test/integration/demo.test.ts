@@ -38,6 +38,12 @@ describeEachDriver('demo city', (t) => {
     const { rows: depts } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM departments');
     expect(depts[0]!.n).toBeGreaterThanOrEqual(8);
 
+    // Demo grid workers staff their grids.
+    const { rows: staffed } = await db.query<{ n: number }>(
+      "SELECT count(DISTINCT grid_code)::int AS n FROM grid_members WHERE role = 'worker'",
+    );
+    expect(staffed[0]!.n).toBe(by.grid);
+
     // Every case lies in the grid it names.
     const { rows: outside } = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM cases c JOIN areas a ON a.id = c.area_id

@@ -3,7 +3,6 @@
  * category, routed to a suggested department, stored with its event, rollup, audit record and
  * idempotency key in ONE transaction — committed before the 2xx — and announced live.
  */
-import { createHash } from 'node:crypto';
 import { sqlState } from '../../db/db.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { Actor } from '../identity/actor.js';
@@ -14,7 +13,7 @@ import { casePolicy } from './case.policy.js';
 import type { CaseRecord, Channel, HotlineType } from './case.types.js';
 import { startClock } from './case-clock.js';
 import { newCaseSnapshot } from './case-state.js';
-import { type CaseSupport, newPublicCode } from './case-support.js';
+import { type CaseSupport, hashRequest, idempotencyScope, newPublicCode } from './case-support.js';
 import { RoutingRepository } from './routing.repository.js';
 
 /** A report as it comes in from any channel. */
@@ -85,7 +84,8 @@ export class CaseIntakeService {
     this.assertChannelAllowed(actor, input.channel);
     const { db, clock, cipher, repo, locate } = this.s.deps;
     const scope = idempotencyScope(actor);
-    const requestHash = hashRequest(input);
+    const { idempotencyKey: _key, ...content } = input;
+    const requestHash = hashRequest(content);
     const prior = await repo.findIdempotent(db, scope, input.idempotencyKey);
     if (prior) return this.replay(prior, requestHash, input.idempotencyKey);
 
@@ -353,19 +353,6 @@ export class CaseIntakeService {
       throw CaseErrors.IdempotencyKeyReused({ params: { key }, field: 'body/idempotencyKey' });
     return { result: prior.response as IntakeResult, replayed: true };
   }
-}
-
-/** Idempotency keys are per caller: two residents can't collide, nor can a guess replay someone else's. */
-function idempotencyScope(actor: Actor): string {
-  if (actor.kind === 'user') return `u:${actor.userId}`;
-  if (actor.kind === 'system') return `s:${actor.name}`;
-  return 'anon';
-}
-
-function hashRequest(input: IntakeInput): string {
-  const { idempotencyKey: _k, ...rest } = input;
-  const canonical = JSON.stringify(rest, Object.keys(rest).sort());
-  return createHash('sha256').update(canonical).digest('hex');
 }
 
 /** True when a grid lies inside an area code (exported for routes that pre-check scope). */

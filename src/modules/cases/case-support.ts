@@ -3,11 +3,12 @@
  * transition is recorded — event, rollup counters, live state counts, audit record and the live
  * NOTIFY, all in the caller's transaction.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Db, Queryable } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import type { AuditWriter } from '../audit/audit.port.js';
+import { canonicalJson } from '../audit/canonical-json.js';
 import { CalendarRepository } from '../calendar/calendar.repository.js';
 import { FALLBACK_CALENDAR } from '../calendar/city-calendar.js';
 import type { CalendarSpec } from '../calendar/working-calendar.js';
@@ -247,4 +248,16 @@ export function newPublicCode(at: Date, random: (max: number) => number = random
   let r = '';
   for (let i = 0; i < 6; i++) r += CROCKFORD[random(32)];
   return `NH${d}-${r}`;
+}
+
+/** Idempotency keys are per caller: two residents can't collide, nor can a guess replay someone else's. */
+export function idempotencyScope(actor: Actor): string {
+  if (actor.kind === 'user') return `u:${actor.userId}`;
+  if (actor.kind === 'system') return `s:${actor.name}`;
+  return 'anon';
+}
+
+/** A stable hash of a request's content (keys sorted), to tell a retry from a different request. */
+export function hashRequest(content: object): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }

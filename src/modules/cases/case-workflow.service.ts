@@ -5,7 +5,7 @@
  * audit record and notifications are written in one transaction.
  */
 
-import type { Queryable } from '../../db/db.js';
+import { type Queryable, sqlState } from '../../db/db.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { Actor } from '../identity/actor.js';
 import type { Audience } from '../notifications/notification.repository.js';
@@ -20,7 +20,7 @@ import {
   nextState,
   type Satisfaction,
 } from './case-state.js';
-import type { CaseSupport } from './case-support.js';
+import { type CaseSupport, hashRequest, idempotencyScope } from './case-support.js';
 import { applyTransition, departmentOf, eventData, snapshotOf } from './case-transition.js';
 
 /** The payload of a case action; which fields matter depends on the action. */
@@ -62,12 +62,70 @@ export class CaseWorkflowService {
   constructor(private readonly s: CaseSupport) {}
 
   /** Performs one action on a case; returns the case as it is afterwards. */
-  async act(actor: Actor, caseId: number, type: CaseActionType, input: WorkflowInput): Promise<CaseRecord> {
+  async act(
+    actor: Actor,
+    caseId: number,
+    type: CaseActionType,
+    input: WorkflowInput,
+    opts: { idempotencyKey?: string } = {},
+  ): Promise<CaseRecord> {
     casePolicy.assertPermits(actor, type);
+    if (!opts.idempotencyKey) return this.apply(actor, caseId, type, input, undefined);
+    // An offline client replays queued actions with their keys: a key seen before returns the
+    // case as it is now and applies nothing again.
+    const key = {
+      scope: idempotencyScope(actor),
+      key: `action:${opts.idempotencyKey}`,
+      hash: hashRequest({ caseId, type, input }),
+    };
+    const replay = async () => {
+      const prior = await this.s.deps.repo.findIdempotent(this.s.deps.db, key.scope, key.key);
+      if (!prior) return undefined;
+      if (prior.requestHash !== key.hash) {
+        throw CaseErrors.IdempotencyKeyReused({
+          params: { key: opts.idempotencyKey ?? '' },
+          field: 'idempotencyKey',
+        });
+      }
+      const current = await this.s.deps.repo.findVisible(this.s.deps.db, caseId, this.s.visibility(actor));
+      if (!current) throw CaseErrors.CaseNotFound({ params: { id: caseId } });
+      return current;
+    };
+    const seen = await replay();
+    if (seen) return seen;
+    try {
+      return await this.apply(actor, caseId, type, input, key);
+    } catch (err) {
+      if (sqlState(err) === '23505') {
+        const winner = await replay();
+        if (winner) return winner;
+      }
+      throw err;
+    }
+  }
+
+  private async apply(
+    actor: Actor,
+    caseId: number,
+    type: CaseActionType,
+    input: WorkflowInput,
+    key: { scope: string; key: string; hash: string } | undefined,
+  ): Promise<CaseRecord> {
     const { db, repo, clock } = this.s.deps;
     return db.transaction(async (tx) => {
       const c = await repo.findVisibleForUpdate(tx, caseId, this.s.visibility(actor));
       if (!c) throw CaseErrors.CaseNotFound({ params: { id: caseId } });
+      if (key) {
+        // Checked again under the case lock: a concurrent replay that waited for it sees the
+        // first one's key now and changes nothing.
+        const prior = await repo.findIdempotent(tx, key.scope, key.key);
+        if (prior) {
+          if (prior.requestHash !== key.hash) {
+            throw CaseErrors.IdempotencyKeyReused({ params: { key: key.key }, field: 'idempotencyKey' });
+          }
+          return c;
+        }
+      }
       const reporters = await repo.reporterUserIds(tx, c.id);
       const resource: CaseResource = {
         areaCode: c.gridCode,
@@ -148,6 +206,16 @@ export class CaseWorkflowService {
       }
       if (type === 'merge_into' && input.targetId !== undefined)
         await this.completeMerge(tx, actor, saved, input.targetId);
+      if (key) {
+        await repo.saveIdempotent(tx, {
+          scope: key.scope,
+          key: key.key,
+          requestHash: key.hash,
+          caseId: saved.id,
+          response: { caseId: saved.id, action: type, eventState: saved.state },
+          at: now,
+        });
+      }
       return saved;
     });
   }

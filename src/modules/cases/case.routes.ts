@@ -160,6 +160,13 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** Offline clients send an Idempotency-Key so a replayed action is applied once. */
+const ActionHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }),
+  ),
+});
+
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 
 /** The services the case routes call. */
@@ -330,16 +337,19 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
           tags: ['case actions'],
           summary: `Case action: ${action}`,
           params: IdParams,
+          headers: ActionHeaders,
           body: ACTION_BODIES[action],
           response: { 200: CaseDto },
         },
       },
       async (req) => {
+        const key = (req.headers as { 'idempotency-key'?: string })['idempotency-key'];
         const updated = await d.workflow.act(
           req.actor,
           req.params.id,
           action,
           req.body as Record<string, never>,
+          key ? { idempotencyKey: key } : {},
         );
         return presentCase(updated, d.cipher);
       },

@@ -6,6 +6,7 @@ import { createRng } from '../../lib/random.js';
 import { calendarDemoStep } from '../calendar/calendar.demo.js';
 import { casesDemoStep } from '../cases/cases.demo.js';
 import { areasDemoStep } from '../grid/grid.demo.js';
+import { gridMembersDemoStep } from '../grid/grid-member.demo.js';
 import { identityDemoStep } from '../identity/identity.demo.js';
 import { departmentsDemoStep } from '../org/org.demo.js';
 import { taxonomyDemoStep } from '../taxonomy/taxonomy.demo.js';
@@ -16,6 +17,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   departmentsDemoStep,
   areasDemoStep,
   identityDemoStep,
+  gridMembersDemoStep,
   taxonomyDemoStep,
   calendarDemoStep,
   casesDemoStep,
