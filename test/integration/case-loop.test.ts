@@ -353,6 +353,13 @@ describeEachDriver('case closed loop', (t) => {
       description: '来电反映店外经营占道',
       reporterPhone: '13900001111',
     });
+    // The operator sees the caller's earlier cases by phone (matched on the keyed hash).
+    const earlier = await s.query.search(operator, {
+      reporterPhoneHash: new FieldCipher('k'.repeat(32)).lookupHash('13900001111'),
+      limit: 10,
+      offset: 0,
+    });
+    expect(earlier.items.map((c) => c.id)).toEqual([result.id]);
     const before = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM dev_outbox');
     await s.workflow.act(dispatcher, result.id, 'reject', { note: '已自行整改' });
     const { rows } = await db.query<{ recipient_masked: string; body: string }>(

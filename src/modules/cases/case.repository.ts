@@ -108,6 +108,8 @@ export interface CaseSearch {
   channel?: string;
   text?: string;
   departmentCode?: string;
+  /** Keyed hash of a reporter's phone: a hotline operator sees the caller's earlier cases. */
+  reporterPhoneHash?: string;
   from?: Date;
   to?: Date;
   limit: number;
@@ -394,6 +396,11 @@ export class CaseRepository {
       add(
         (n) => `(c.description ILIKE ${n} OR c.public_code ILIKE ${n} OR c.address ILIKE ${n})`,
         `%${s.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
+      );
+    if (s.reporterPhoneHash)
+      add(
+        (n) => `EXISTS (SELECT 1 FROM case_reporters r WHERE r.case_id = c.id AND r.phone_hash = ${n})`,
+        s.reporterPhoneHash,
       );
     if (s.from) add((n) => `c.reported_at >= ${n}`, s.from);
     if (s.to) add((n) => `c.reported_at < ${n}`, s.to);

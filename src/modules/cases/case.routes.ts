@@ -152,6 +152,9 @@ const SearchQuery = Type.Object(
     channel: Type.Optional(literalUnion(CHANNELS)),
     department: Type.Optional(DeptCode),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    callerPhone: Type.Optional(
+      Type.String({ pattern: '^\\+?[0-9]{5,15}$', description: 'earlier cases of this caller' }),
+    ),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
@@ -305,6 +308,7 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
         ...(q.channel ? { channel: q.channel } : {}),
         ...(q.department ? { departmentCode: q.department } : {}),
         ...(q.q ? { text: q.q } : {}),
+        ...(q.callerPhone ? { reporterPhoneHash: d.cipher.lookupHash(q.callerPhone) } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
         limit: q.limit,
