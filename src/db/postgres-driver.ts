@@ -56,18 +56,37 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   let connecting: Promise<pg.Client> | undefined;
   let closed = false;
 
+  let retry: NodeJS.Timeout | undefined;
+
+  // Until LISTEN works again, try once a second: an outage longer than one attempt must not
+  // leave the process deaf to NOTIFY (live streams, locate index) until it restarts.
+  const scheduleReconnect = (): void => {
+    if (closed || retry || handlers.size === 0) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      ensureListener().catch(() => scheduleReconnect());
+    }, 1_000);
+    retry.unref();
+  };
   const connectListener = async (): Promise<pg.Client> => {
     const client = new pg.Client(poolConfig);
-    await client.connect();
+    // Attached before connect: an error in the same packet as ReadyForQuery must not go unhandled.
+    client.on('error', (err) => {
+      opts.onError?.(err);
+      if (listener === client) listener = undefined;
+      client.end().catch(() => undefined);
+      scheduleReconnect();
+    });
     client.on('notification', (msg) => {
       for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
     });
-    client.on('error', (err) => {
-      opts.onError?.(err);
-      listener = undefined;
-      if (!closed) setTimeout(() => void ensureListener().catch(() => undefined), 1_000);
-    });
-    for (const channel of handlers.keys()) await client.query(`LISTEN "${channel}"`);
+    try {
+      await client.connect();
+      for (const channel of handlers.keys()) await client.query(`LISTEN "${channel}"`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     listener = client;
     return client;
   };
@@ -78,24 +97,48 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     });
     return connecting;
   };
+  /** A pool client with our error listener attached synchronously (see transaction). */
+  const checkout = (onError: (err: Error) => void): Promise<pg.PoolClient> =>
+    new Promise((resolve, reject) => {
+      pool.connect((err, client) => {
+        if (err || !client) {
+          reject(err ?? new Error('no client'));
+          return;
+        }
+        client.on('error', onError);
+        resolve(client);
+      });
+    });
 
   return {
     driver: 'postgres',
     ...base,
     async transaction(fn) {
-      const client = await pool.connect();
       let broken = false;
+      // pg-pool removes its error listener while a client is checked out: a backend that dies
+      // between two statements (terminated, failover, network) would otherwise emit an unhandled
+      // 'error' and crash the process. Mark the client broken instead; the next statement fails
+      // ("not queryable" → 503) and the transaction is rolled back by the server. The listener is
+      // attached in pool.connect's callback, not after an await: an error in the packet that
+      // completed the connection would otherwise fire before it is in place.
+      const onError = (err: Error): void => {
+        broken = true;
+        opts.onError?.(err);
+      };
+      const client = await checkout(onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        broken = isDbUnavailable(err);
+        broken ||= isDbUnavailable(err);
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
         // A connection that failed mid-transaction is destroyed, not returned to the pool.
+        client.off('error', onError);
+        if (broken) client.on('error', () => undefined);
         client.release(broken);
       }
     },
@@ -126,6 +169,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     },
     async close() {
       closed = true;
+      if (retry) clearTimeout(retry);
       await listener?.end().catch(() => undefined);
       await pool.end();
     },
