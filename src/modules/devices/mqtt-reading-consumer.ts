@@ -63,6 +63,8 @@ export class MqttReadingConsumer {
     badTopic: 0,
     connects: 0,
   };
+  /** This consumer's MQTT client id (one per process). */
+  readonly clientId = `civicgrid-${randomBytes(6).toString('hex')}`;
   private client: MqttClient | undefined;
   private readonly prefix: string;
   private readonly chains = new Map<string, Promise<void>>();
@@ -87,7 +89,7 @@ export class MqttReadingConsumer {
   start(): void {
     if (this.client) return;
     const options: IClientOptions = {
-      clientId: `civicgrid-${randomBytes(6).toString('hex')}`,
+      clientId: this.clientId,
       protocolVersion: 5,
       clean: true,
       reconnectPeriod: this.opts.reconnectMs ?? 1000,
