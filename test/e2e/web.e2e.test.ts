@@ -17,6 +17,7 @@ import {
   PNG,
   SHOTS,
   startServer,
+  userApi,
   type WebServer,
 } from './web-server.js';
 
@@ -171,39 +172,96 @@ describe('web app', () => {
   it('queues worker actions offline and applies each exactly once when back online', async () => {
     const grids = await admin<{ items: Array<{ code: string }> }>('/api/areas?level=grid&limit=1');
     const grid = grids.items[0]?.code ?? '';
+    const tag = Date.now().toString(36);
+
+    // A case in the worker's grid waiting for verification (reported, filed, dispatched, handled).
+    const area = await admin<{ center: { lng: number; lat: number } }>(`/api/areas/${grid}`);
+    const intake = await fetch(`${server.url}/api/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'resident',
+        idempotencyKey: `e2e-verify-${tag}`,
+        location: area.center,
+        categoryCode: 'E0102',
+        description: `e2e verify offline ${tag}`,
+      }),
+    });
+    const created = (await intake.json()) as { id: number; publicCode: string };
+    const disp = await userApi(server.url, `disp-${grid.slice(0, 9)}`);
+    await disp('POST', `/api/cases/${created.id}/file`, {});
+    const dispatched = await disp<CaseRow>('POST', `/api/cases/${created.id}/dispatch`, {});
+    const dept = dispatched.tasks[0]?.department ?? '';
+    const handler = await userApi(server.url, `dept-${dept.replace(/_/g, '-')}`);
+    await handler('POST', `/api/cases/${created.id}/accept`, {});
+    await handler('POST', `/api/cases/${created.id}/report-back`, { note: 'done' });
+
     const ctx = await contextFor(browser, server.url, PHONE, `gw-${grid}`);
     const page = await ctx.newPage();
     await page.goto('/worker');
     await page.getByText('全部已同步').waitFor();
     await page.locator('.map-small .leaflet-overlay-pane canvas').waitFor();
+    await page.locator(`button.case-card[data-code="${created.publicCode}"]`).click();
 
     await ctx.setOffline(true);
     await page.locator('.status-bar.off').waitFor();
-    const tag = Date.now().toString(36);
     const texts = ['alpha', 'bravo', 'charlie'].map((w) => `e2e offline ${w} ${tag}`);
     for (const text of texts) {
       await page.locator('select[name=patrol-category]').selectOption('E0102');
       await page.locator('textarea[name=patrol-text]').fill(text);
       await page
         .locator('input[type=file]')
+        .first()
         .setInputFiles({ name: 'p.png', mimeType: 'image/png', buffer: PNG });
       await page.getByRole('button', { name: '上报', exact: true }).click();
       await page.locator('.queue li', { hasText: text.slice(0, 40) }).waitFor();
     }
-    await expect.poll(() => page.getByTestId('pending-count').innerText()).toContain('3');
+    // The verification is queued too.
+    await page.getByRole('button', { name: /核查通过/ }).click();
+    await page.locator('.queue li', { hasText: created.publicCode }).waitFor();
+    const pendingText = async () => (await page.getByTestId('pending-count').textContent()) ?? '';
+    await expect.poll(pendingText).toContain('4');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'worker-offline-queue-phone.png'), fullPage: true });
     for (const text of texts) expect((await findCase(text)).total).toBe(0);
 
+    // The first answer to the verification is lost after the server applied it: the queue keeps
+    // the item and replays it with the same Idempotency-Key, which must apply nothing again.
+    const keys: string[] = [];
+    let lostOnce: () => void = () => undefined;
+    const lost = new Promise<void>((r) => (lostOnce = r));
+    await page.route('**/api/cases/*/verify-pass', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length === 1) {
+        await route.fetch();
+        await route.abort('connectionreset');
+        lostOnce();
+      } else {
+        await route.continue();
+      }
+    });
     await ctx.setOffline(false);
+    await lost;
+    await expect.poll(pendingText).toContain('1');
+    for (const text of texts) expect((await findCase(text)).total).toBe(1);
+    await page.getByRole('button', { name: '立即同步' }).click();
     await page.getByText('全部已同步').waitFor({ timeout: 15_000 });
-    for (const text of texts) {
-      const found = await findCase(text);
-      expect(found.total).toBe(1);
-    }
+    expect(keys.length).toBe(2);
+    expect(keys[0]).toMatch(/^[A-Za-z0-9._:-]{8,100}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const detail = await admin<{ case: { state: string }; events: Array<{ action: string }> }>(
+      `/api/cases/${created.id}`,
+    );
+    expect(detail.case.state).toBe('closed');
+    expect(detail.events.filter((e) => e.action === 'verify_pass')).toHaveLength(1);
+
     // A second sync (reload, back online again) must not apply anything twice.
+    await page.unroute('**/api/cases/*/verify-pass');
     await page.reload();
     await page.getByText('全部已同步').waitFor();
     for (const text of texts) expect((await findCase(text)).total).toBe(1);
+    const again = await admin<{ events: Array<{ action: string }> }>(`/api/cases/${created.id}`);
+    expect(again.events.filter((e) => e.action === 'verify_pass')).toHaveLength(1);
     await ctx.close();
   }, 120_000);
 

@@ -27,9 +27,18 @@ function csrfToken(): string | undefined {
   return m?.[1] ? decodeURIComponent(m[1]) : undefined;
 }
 
+/** Extra request options: headers such as `Idempotency-Key`. */
+export interface ApiOptions {
+  headers?: Record<string, string>;
+}
+
 /** Calls the API; `body` is sent as JSON unless it is a Blob (sent raw with its type). */
-export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { 'accept-language': locale, accept: 'application/json' };
+export async function api<T>(method: string, url: string, body?: unknown, opts: ApiOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    ...opts.headers,
+    'accept-language': locale,
+    accept: 'application/json',
+  };
   let payload: BodyInit | undefined;
   if (body instanceof Blob) {
     headers['content-type'] = body.type || 'application/octet-stream';
@@ -70,7 +79,10 @@ export function qs(params: Record<string, string | number | undefined | null | r
   return s ? '?' + s : '';
 }
 
-/** A fresh idempotency key (the server replays the first result for a repeated key). */
+/**
+ * A fresh idempotency key (8–100 of [A-Za-z0-9._:-]): the body field of a report, the
+ * `Idempotency-Key` header of a case action. The server applies a repeated key once.
+ */
 export function newKey(prefix: string): string {
   const rand = crypto.getRandomValues(new Uint32Array(3));
   return `${prefix}-${Date.now().toString(36)}-${Array.from(rand, (n) => n.toString(36)).join('')}`;

@@ -1,9 +1,11 @@
 /**
  * The grid worker's outbox: every write is stored in IndexedDB first (with its idempotency key)
- * and sent when the network allows. A report is idempotent on the server by its key, so a
- * replay after a lost answer returns the first result; a verification replayed after it was
- * applied is recognised by the case already being past that state. Items leave the queue only
- * when the server has confirmed them.
+ * and sent when the network allows. The server applies a key once: a report carries it as
+ * `idempotencyKey`, a case action (verify pass/fail) as the `Idempotency-Key` header, so a
+ * replay after a lost answer returns the first result (or the case as it is) and changes
+ * nothing. Photos are uploaded once and their ids stored with the item before the action is
+ * sent, so a replay sends exactly the same request. Items leave the queue only when the server
+ * has confirmed them.
  */
 import { ApiError, api } from './api';
 import { uploadPhotos } from './report';
@@ -15,6 +17,8 @@ export interface QueuedAction {
   caseId?: number;
   body: Record<string, unknown>;
   photos: Blob[];
+  /** Ids of the photos once uploaded (kept so a replay repeats the same request). */
+  photoIds?: number[];
   label: string;
   createdAt: number;
   error?: string;
@@ -73,27 +77,49 @@ async function remove(key: string): Promise<void> {
   changed();
 }
 
+/** Action kinds and their route under /api/cases/:id/. */
+const ACTION_PATH: Record<Exclude<QueuedAction['kind'], 'report'>, string> = {
+  verify_pass: 'verify-pass',
+  verify_fail: 'verify-fail',
+};
+
+/** Uploads the item's photos once; their ids are stored with the item before it is sent. */
+async function photoIdsOf(a: QueuedAction): Promise<number[]> {
+  if (a.photoIds) return a.photoIds;
+  const ids = a.photos.length ? await uploadPhotos(a.photos, a.kind === 'report' ? 'report' : 'verify') : [];
+  a.photoIds = ids;
+  await tx('readwrite', (s) => s.put(a));
+  return ids;
+}
+
 async function send(a: QueuedAction): Promise<void> {
+  // verify_fail takes only a note; photos are attached to reports and passed verifications.
+  const photoIds = a.kind === 'verify_fail' ? [] : await photoIdsOf(a);
+  const withPhotos = photoIds.length ? { photoIds } : {};
   if (a.kind === 'report') {
-    const photoIds = a.photos.length ? await uploadPhotos(a.photos, 'report') : [];
-    await api('POST', '/api/cases', {
-      ...a.body,
-      idempotencyKey: a.key,
-      ...(photoIds.length ? { photoIds } : {}),
-    });
+    await api('POST', '/api/cases', { ...a.body, idempotencyKey: a.key, ...withPhotos });
     return;
   }
-  const path = a.kind === 'verify_pass' ? 'verify-pass' : 'verify-fail';
-  try {
-    await api('POST', `/api/cases/${a.caseId}/${path}`, a.body);
-  } catch (e) {
-    // Applied before the answer was lost? Then the case has already left reported_back.
-    if (e instanceof ApiError && e.status === 409) {
-      const d = await api<{ case: { state: string } }>('GET', `/api/cases/${a.caseId}`);
-      if (d.case.state !== 'reported_back') return;
-    }
-    throw e;
-  }
+  await api(
+    'POST',
+    `/api/cases/${a.caseId}/${ACTION_PATH[a.kind]}`,
+    { ...a.body, ...withPhotos },
+    {
+      headers: { 'idempotency-key': a.key },
+    },
+  );
+}
+
+/** Drops an item the server refused (the worker saw why). */
+export function discard(key: string): Promise<void> {
+  return remove(key);
+}
+
+/** Clears an item's error so the next sync sends it again. */
+export async function retry(a: QueuedAction): Promise<void> {
+  const { error: _e, ...rest } = a;
+  await tx('readwrite', (s) => s.put(rest));
+  changed();
 }
 
 let running: Promise<number> | null = null;
@@ -110,8 +136,9 @@ export function sync(): Promise<number> {
           await remove(a.key);
           sent++;
         } catch (e) {
-          if (e instanceof ApiError && e.status === 0) break;
-          if (e instanceof ApiError && (e.status === 401 || e.status >= 500)) break;
+          // Offline, signed out, throttled or a server fault: keep it and try again later.
+          if (e instanceof ApiError && [0, 401, 408, 429].includes(e.status)) break;
+          if (e instanceof ApiError && e.status >= 500) break;
           await tx('readwrite', (s) => s.put({ ...a, error: (e as Error).message }));
           changed();
         }

@@ -5,7 +5,15 @@ import { PhotoPicker } from '../components/PhotoPicker';
 import { api, newKey, qs } from '../lib/api';
 import { fmtTime, useLoad, useLookups } from '../lib/data';
 import { useI18n } from '../lib/i18n';
-import { enqueue, listQueue, onQueueChange, type QueuedAction, sync } from '../lib/offline-queue';
+import {
+  discard,
+  enqueue,
+  listQueue,
+  onQueueChange,
+  type QueuedAction,
+  retry,
+  sync,
+} from '../lib/offline-queue';
 import { useSession } from '../lib/session';
 import type { Area, CaseItem } from '../lib/types';
 
@@ -67,6 +75,13 @@ export default function Worker() {
   useEffect(() => {
     if (online) syncNow();
   }, [online, syncNow]);
+  // Items held back by a server fault or throttling are retried while online.
+  const waiting = queue.some((q) => !q.error);
+  useEffect(() => {
+    if (!online || !waiting) return;
+    const h = setInterval(syncNow, 20_000);
+    return () => clearInterval(h);
+  }, [online, waiting, syncNow]);
 
   const [selected, setSelected] = useState<number | undefined>();
   const grid = grids.data?.[0];
@@ -135,8 +150,20 @@ export default function Worker() {
         <ul className="queue" aria-label={t('pending')}>
           {queue.map((q) => (
             <li key={q.key} className={q.error ? 'failed' : ''}>
-              <span>⏳ {q.label}</span>
+              <span>
+                {q.error ? '⚠' : '⏳'} {q.label}
+              </span>
               <span className="muted">{q.error ?? fmtTime(new Date(q.createdAt).toISOString())}</span>
+              {q.error && (
+                <span className="queue-actions">
+                  <button type="button" className="btn small" onClick={() => void retry(q).then(syncNow)}>
+                    {t('retry')}
+                  </button>
+                  <button type="button" className="btn small secondary" onClick={() => void discard(q.key)}>
+                    {t('discard')}
+                  </button>
+                </span>
+              )}
             </li>
           ))}
         </ul>
