@@ -5,6 +5,7 @@ import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
 import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
+import { registerChannelsCommands } from './commands/channels.command.js';
 import { registerIndicatorsCommands } from './commands/indicators.command.js';
 import { registerRegistryCommands } from './commands/registry.command.js';
 import { registerUsersCommands } from './commands/users.command.js';
@@ -24,13 +25,22 @@ function intervalOption(v: string): number {
   return Number(v);
 }
 
+/** Options of `serve`. */
+interface ServeOptions {
+  demoIfEmpty?: boolean;
+  seed: number;
+  deadlineInterval: number;
+  deviceCheckInterval: number;
+}
+
 program
   .command('serve')
   .description('Run the HTTP server (migrates first)')
   .option('--demo-if-empty', 'create the demo city when the database has no areas')
   .option('--seed <n>', 'demo city seed', seedOption, 2026)
   .option('--deadline-interval <seconds>', 'deadline scheduler pass interval (0 = off)', intervalOption, 30)
-  .action(async (opts: { demoIfEmpty?: boolean; seed: number; deadlineInterval: number }) => {
+  .option('--device-check-interval <seconds>', 'device offline check interval (0 = off)', intervalOption, 60)
+  .action(async (opts: ServeOptions) => {
     const { config, db } = await openRuntime();
     if (opts.demoIfEmpty && !(await isDemoSeeded(db))) {
       process.stderr.write(
@@ -60,6 +70,10 @@ program
     }
     // Safe on any number of instances; stopped by app.close() (onClose hook in modules.ts).
     if (opts.deadlineInterval > 0) services.cases.deadlines.start(opts.deadlineInterval * 1000);
+    // IoT: the offline check (exactly once per silence on any number of nodes) and, when MQTT_URL
+    // is set, the reading consumer; both stop with app.close().
+    if (opts.deviceCheckInterval > 0) services.iot.offline.start(opts.deviceCheckInterval * 1000);
+    services.iot.mqtt?.start();
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     process.stderr.write(
       `CivicGrid is serving on http://${shown}:${config.port} (database: ${db.driver}); API docs at /api/docs\n`,
@@ -100,5 +114,6 @@ registerIndicatorsCommands(program);
 registerAuditCommands(program);
 registerUsersCommands(program);
 registerRegistryCommands(program);
+registerChannelsCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => fail(err.stack ?? err.message));
