@@ -9,6 +9,7 @@ import { areasDemoStep } from '../grid/grid.demo.js';
 import { gridMembersDemoStep } from '../grid/grid-member.demo.js';
 import { identityDemoStep } from '../identity/identity.demo.js';
 import { departmentsDemoStep } from '../org/org.demo.js';
+import { registryDemoStep } from '../registry/registry.demo.js';
 import { taxonomyDemoStep } from '../taxonomy/taxonomy.demo.js';
 import type { DemoStep } from './demo-step.js';
 
@@ -20,6 +21,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   gridMembersDemoStep,
   taxonomyDemoStep,
   calendarDemoStep,
+  registryDemoStep,
   casesDemoStep,
 ];
 

@@ -136,14 +136,87 @@ export class RegistryRepository {
     return new Map(rows.map((r) => [r.household_no, { id: r.id, gridCode: r.grid_code }]));
   }
 
-  /** Creates the per-transaction staging table for person rows. */
-  async createPersonStage(q: Queryable): Promise<void> {
-    await q.exec(`CREATE TEMP TABLE person_stage (
+  /**
+   * Creates (or empties) the per-transaction staging table for person rows that merge into
+   * existing people. It only ever holds one chunk, so it stays inside `temp_buffers`.
+   */
+  async resetPersonStage(q: Queryable): Promise<void> {
+    await q.exec(`CREATE TEMP TABLE IF NOT EXISTS person_stage (
       row_no integer NOT NULL, id_hash text NOT NULL, id_enc text NOT NULL, id_masked text NOT NULL,
       name_enc text, name_hash text, name_masked text, phone_enc text, phone_hash text, phone_masked text,
       gender text, birth_year integer, residence_type text, household_id bigint, grid_code text,
       fields text NOT NULL
-    ) ON COMMIT DROP`);
+    ) ON COMMIT DROP;
+    TRUNCATE person_stage`);
+  }
+
+  /**
+   * Creates people for rows whose identity number is not yet registered (one row per number:
+   * the caller passes the first row of each); returns id and hash of those actually created.
+   * `ON CONFLICT DO NOTHING` leaves existing people (and a concurrent import's) to the merge.
+   */
+  async insertNewPeople(
+    q: Queryable,
+    rows: readonly StagedPerson[],
+    at: Date,
+  ): Promise<Array<{ id: number; idHash: string }>> {
+    const out: Array<{ id: number; idHash: string }> = [];
+    for (let i = 0; i < rows.length; i += STAGE_BATCH) {
+      const chunk = rows.slice(i, i + STAGE_BATCH);
+      const col = <T>(f: (r: StagedPerson) => T) => chunk.map(f);
+      const { rows: made } = await q.query<{ id: number; id_hash: string }>(
+        `INSERT INTO people (id_hash, id_enc, id_masked, name_enc, name_hash, name_masked, phone_enc, phone_hash,
+           phone_masked, gender, birth_year, residence_type, household_id, grid_code, created_at, updated_at)
+         SELECT *, $15::timestamptz, $15::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+           $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[],
+           $13::bigint[], $14::text[])
+         ON CONFLICT (id_hash) DO NOTHING RETURNING id, id_hash`,
+        [
+          col((r) => r.idHash),
+          col((r) => r.idEnc),
+          col((r) => r.idMasked),
+          col((r) => r.nameEnc),
+          col((r) => r.nameHash),
+          col((r) => r.nameMasked),
+          col((r) => r.phoneEnc),
+          col((r) => r.phoneHash),
+          col((r) => r.phoneMasked),
+          col((r) => r.gender),
+          col((r) => r.birthYear),
+          col((r) => r.residenceType),
+          col((r) => r.householdId),
+          col((r) => r.gridCode),
+          at,
+        ],
+      );
+      for (const m of made) out.push({ id: m.id, idHash: m.id_hash });
+    }
+    return out;
+  }
+
+  /** Provenance rows in one statement per few thousand: (record, source row, fields supplied). */
+  async insertProvenance(
+    q: Queryable,
+    entityType: 'person' | 'household' | 'organisation' | 'part',
+    batchId: number,
+    entries: ReadonlyArray<{ entityId: number; rowNo: number; fields: readonly string[] }>,
+  ): Promise<void> {
+    const BATCH = 20_000;
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const chunk = entries.slice(i, i + BATCH);
+      await q.query(
+        `INSERT INTO registry_provenance (entity_type, entity_id, batch_id, row_no, fields)
+         SELECT $1, u.id, $2, u.row_no, string_to_array(u.fields, ',')
+         FROM unnest($3::bigint[], $4::int[], $5::text[]) AS u(id, row_no, fields)`,
+        [
+          entityType,
+          batchId,
+          chunk.map((e) => e.entityId),
+          chunk.map((e) => e.rowNo),
+          chunk.map((e) => e.fields.join(',')),
+        ],
+      );
+    }
   }
 
   /** Appends staged rows (column arrays + unnest: one statement per few thousand rows). */
@@ -180,25 +253,17 @@ export class RegistryRepository {
   }
 
   /**
-   * Merges the staged rows into people, set-based: the first row of an unknown identity number
-   * creates the person; every row then merges into its person, filling empty fields (first row
-   * wins) and recording a conflict where it disagrees with a stored value. Then provenance.
+   * Merges the staged rows (each matching an existing person) set-based: they fill empty fields
+   * (first row wins) and record a conflict where they disagree with a stored value; then their
+   * provenance. Returns fills and conflicts.
    */
-  async mergeStagedPeople(q: Queryable, batchId: number, at: Date): Promise<PersonMergeResult> {
+  async mergeStagedPeople(
+    q: Queryable,
+    batchId: number,
+    at: Date,
+  ): Promise<{ filled: number; conflicts: number }> {
+    // The stage is small (one chunk); statistics make the planner probe people by index.
     await q.exec('ANALYZE person_stage');
-    // The first row of an unknown identity number creates the person; that row then compares
-    // equal to it, so fills and conflicts below only ever come from the other rows.
-    const created = await q.query(
-      `INSERT INTO people (id_hash, id_enc, id_masked, name_enc, name_hash, name_masked, phone_enc, phone_hash,
-         phone_masked, gender, birth_year, residence_type, household_id, grid_code, created_at, updated_at)
-       SELECT DISTINCT ON (st.id_hash) st.id_hash, st.id_enc, st.id_masked, st.name_enc, st.name_hash, st.name_masked,
-         st.phone_enc, st.phone_hash, st.phone_masked, st.gender, st.birth_year, st.residence_type, st.household_id,
-         st.grid_code, $1::timestamptz, $1::timestamptz
-       FROM person_stage st WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id_hash = st.id_hash)
-       ORDER BY st.id_hash, st.row_no`,
-      [at],
-    );
-    await q.exec('ANALYZE people');
     let filled = 0;
     for (const { col } of SEALED_FIELDS) {
       const res = await q.query(
@@ -264,8 +329,7 @@ export class RegistryRepository {
        FROM person_stage s JOIN people p ON p.id_hash = s.id_hash`,
       [batchId],
     );
-    const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM person_stage');
-    return { created: created.rowCount, merged: (rows[0]?.n ?? 0) - created.rowCount, filled, conflicts };
+    return { filled, conflicts };
   }
 
   /** People inside the scope (and `within`), masked, ordered by id. */
@@ -574,6 +638,39 @@ export class RegistryRepository {
         hs.map((h) => h.addressId),
         hs.map((h) => h.room),
         hs.map((h) => h.gridCode),
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Inserts organisations in one statement (credit codes new); returns their ids in input order. */
+  async insertOrganisations(
+    q: Queryable,
+    os: ReadonlyArray<{
+      creditCode: string | null;
+      name: string;
+      addressId: number | null;
+      gridCode: string | null;
+      lng: number;
+      lat: number;
+      kind: string;
+    }>,
+  ): Promise<number[]> {
+    if (os.length === 0) return [];
+    const { rows } = await q.query<{ id: number }>(
+      `INSERT INTO organisations (credit_code, name, address_id, grid_code, lng, lat, kind)
+       SELECT credit_code, name, address_id, grid_code, lng, lat, kind
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::float8[], $6::float8[], $7::text[])
+         WITH ORDINALITY AS u(credit_code, name, address_id, grid_code, lng, lat, kind, n)
+       ORDER BY n RETURNING id`,
+      [
+        os.map((o) => o.creditCode),
+        os.map((o) => o.name),
+        os.map((o) => o.addressId),
+        os.map((o) => o.gridCode),
+        os.map((o) => o.lng),
+        os.map((o) => o.lat),
+        os.map((o) => o.kind),
       ],
     );
     return rows.map((r) => r.id);

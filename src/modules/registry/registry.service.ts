@@ -5,7 +5,8 @@ import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import type { AuditWriter } from '../audit/audit.port.js';
 import type { Actor } from '../identity/actor.js';
-import { hasIdColumn, type Rejection, type StagedPerson, stagePersonRow } from './person-row.js';
+import { importPersonBatch } from './person-import.js';
+import type { Rejection } from './person-row.js';
 import { RegistryErrors } from './registry.errors.js';
 import { personPolicy, registryImportPolicy } from './registry.policy.js';
 import {
@@ -52,9 +53,6 @@ export interface RegistryServiceDeps {
   cipher: FieldCipher;
   clock: Clock;
 }
-
-/** Rows sealed per staging round trip (bounded memory whatever the file size). */
-const STAGE_CHUNK = 20_000;
 
 function actorLabel(actor: Actor): string {
   return actor.kind === 'user'
@@ -109,44 +107,15 @@ export class RegistryService {
         by: actorLabel(actor),
       });
       const households = await this.repo.householdIndex(tx);
-      await this.repo.createPersonStage(tx);
-      const rejections: Rejection[] = [];
-      let staged: StagedPerson[] = [];
-      let rows = 0;
-      let headerChecked = false;
       input.progress?.start(`People from ${input.source}`, input.expectedRows ?? 0);
-      try {
-        for await (const row of input.rows) {
-          if (!headerChecked) {
-            headerChecked = true;
-            if (!hasIdColumn(row.headers)) {
-              throw RegistryErrors.MissingColumn({ params: { column: 'id_number / 身份证号' } });
-            }
-          }
-          rows++;
-          const out = stagePersonRow(row, { cipher: this.deps.cipher, asOf: now, households });
-          if (Array.isArray(out)) rejections.push(...out);
-          else staged.push(out);
-          if (staged.length >= STAGE_CHUNK) {
-            await this.repo.stagePeople(tx, staged);
-            input.progress?.tick(staged.length);
-            staged = [];
-          }
-        }
-      } catch (err) {
-        if (
-          err instanceof Error &&
-          'code' in err &&
-          typeof err.code === 'string' &&
-          err.code.startsWith('CSV_')
-        ) {
-          throw RegistryErrors.UnreadableFile({ params: { detail: err.message } });
-        }
-        throw err;
-      }
-      await this.repo.stagePeople(tx, staged);
-      input.progress?.tick(staged.length);
-      const merge = await this.repo.mergeStagedPeople(tx, batchId, now);
+      const { rows, rejections, ...merge } = await importPersonBatch(tx, this.repo, {
+        batchId,
+        at: now,
+        rows: input.rows,
+        cipher: this.deps.cipher,
+        households,
+        ...(input.progress ? { progress: input.progress } : {}),
+      });
       input.progress?.done();
       const rejectedRows = new Set(rejections.map((r) => r.row)).size;
       await this.repo.finishBatch(tx, batchId, {

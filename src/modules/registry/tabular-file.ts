@@ -30,7 +30,9 @@ export function tableFormatOf(nameOrType: string): TableFormat | null {
 export async function* readTable(input: Buffer | Readable, format: TableFormat): AsyncGenerator<TableRow> {
   if (format === 'csv') {
     let headers: string[] = [];
-    const parser = (Buffer.isBuffer(input) ? Readable.from([input]) : input).pipe(
+    // A buffer is fed in slices so rows stream out while the file is parsed (bounded memory, and
+    // the importer can write one chunk while the parser reads the next).
+    const parser = (Buffer.isBuffer(input) ? Readable.from(slices(input, 1 << 16)) : input).pipe(
       parse({
         bom: true,
         columns: (header: string[]) => {
@@ -73,6 +75,10 @@ export async function* readTable(input: Buffer | Readable, format: TableFormat):
     });
     if (Object.keys(values).length > 0) yield { rowNo: r, values, headers: headerList };
   }
+}
+
+function* slices(buf: Buffer, size: number): Generator<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
 }
 
 /** Number of data rows, for the progress bar (XLSX: rows after the header; CSV: lines − 1). */
