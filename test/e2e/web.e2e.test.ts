@@ -221,7 +221,7 @@ describe('web app', () => {
     await page.locator('.queue li', { hasText: created.publicCode }).waitFor();
     const pendingText = async () => (await page.getByTestId('pending-count').textContent()) ?? '';
     await expect.poll(pendingText).toContain('4');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: path.join(SHOTS, 'worker-offline-queue-phone.png'), fullPage: true });
     for (const text of texts) expect((await findCase(text)).total).toBe(0);
 

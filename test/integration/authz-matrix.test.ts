@@ -76,7 +76,6 @@ const TABLE: Record<string, Row> = {
   // Web app (files of web/dist and the single-page fallback) and its dashboard reads
   'GET /*': row('public'),
   'GET /api/dashboard/config': row('public', () => ({ url: '/api/dashboard/config' })),
-  'GET /api/dashboard/lookups': row('public', () => ({ url: '/api/dashboard/lookups' })),
   'GET /api/dashboard/summary': row(
     ['grid_worker', 'hotline_operator', 'dispatcher', 'supervisor', 'admin'],
     () => ({

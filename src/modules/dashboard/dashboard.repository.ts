@@ -160,44 +160,4 @@ export class DashboardRepository {
     );
     return rows.map((r) => ({ code: r.code, n: Number(r.n) }));
   }
-
-  /** Active taxonomy categories and active departments with both names (public reference data). */
-  async lookups(q: Queryable): Promise<{
-    categories: Array<{
-      code: string;
-      kind: string;
-      majorCode: string;
-      nameZh: string;
-      nameEn: string;
-      departmentCode: string;
-    }>;
-    departments: Array<{ code: string; nameZh: string; nameEn: string }>;
-  }> {
-    const cats = await q.query<{
-      code: string;
-      kind: string;
-      major_code: string;
-      name_zh: string;
-      name_en: string;
-      department_code: string;
-    }>(
-      `SELECT c.code, c.kind, c.major_code, c.name_zh, c.name_en, c.department_code
-         FROM categories c JOIN taxonomy_versions v ON v.version = c.version AND v.active
-        ORDER BY c.code`,
-    );
-    const depts = await q.query<{ code: string; name_zh: string; name_en: string }>(
-      'SELECT code, name_zh, name_en FROM departments WHERE active ORDER BY code',
-    );
-    return {
-      categories: cats.rows.map((r) => ({
-        code: r.code,
-        kind: r.kind,
-        majorCode: r.major_code,
-        nameZh: r.name_zh,
-        nameEn: r.name_en,
-        departmentCode: r.department_code,
-      })),
-      departments: depts.rows.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en })),
-    };
-  }
 }

@@ -7,7 +7,6 @@ import type { DashboardService } from './dashboard.service.js';
 const AreaCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,3}$' });
 const Level = Type.Union(['district', 'street', 'community', 'grid'].map((l) => Type.Literal(l)));
 const Rate = Type.Union([Type.Number(), Type.Null()]);
-const Names = { code: Type.String(), nameZh: Type.String(), nameEn: Type.String() };
 
 /** HTTP for the web app's public config and the command dashboard (counts only, scoped). */
 export function dashboardRoutes(app: TypedApp, d: DashboardService): void {
@@ -22,31 +21,6 @@ export function dashboardRoutes(app: TypedApp, d: DashboardService): void {
       },
     },
     async () => d.config(),
-  );
-
-  app.get(
-    '/api/dashboard/lookups',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['dashboard'],
-        summary: 'Active categories and departments with both names (reference data for forms)',
-        response: {
-          200: Type.Object({
-            categories: Type.Array(
-              Type.Object({
-                ...Names,
-                kind: Type.String(),
-                majorCode: Type.String(),
-                departmentCode: Type.String(),
-              }),
-            ),
-            departments: Type.Array(Type.Object(Names)),
-          }),
-        },
-      },
-    },
-    async () => d.lookups(),
   );
 
   app.get(

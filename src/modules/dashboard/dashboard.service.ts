@@ -34,11 +34,6 @@ export class DashboardService {
     return { tileUrl: this.deps.tileUrl };
   }
 
-  /** Public reference data: active categories and departments with both names. */
-  lookups() {
-    return this.repo.lookups(this.deps.db);
-  }
-
   /** Per-area counts one level down from `within` (or at `level`). */
   async map(actor: Actor, level: MapLevel, within: string | null): Promise<AreaCount[]> {
     dashboardPolicy.assertPermits(actor, 'read');

@@ -3,6 +3,7 @@ import { api } from '../lib/api';
 import { fmtTime, useLoad, useLookups } from '../lib/data';
 import { useI18n } from '../lib/i18n';
 import type { CaseDetail, CaseItem } from '../lib/types';
+import { CategoryOptions } from './CategoryOptions';
 
 /** A coloured badge for a case state. */
 export function StateBadge({ state }: { state: string }) {
@@ -224,11 +225,7 @@ export function CasePanel({
                 value={form.categoryCode || c.categoryCode || ''}
                 onChange={(e) => setForm({ ...form, categoryCode: e.target.value })}
               >
-                {lookups?.categories.map((x) => (
-                  <option key={x.code} value={x.code}>
-                    {x.code} {cat(x.code)}
-                  </option>
-                ))}
+                <CategoryOptions lookups={lookups} withCode />
               </select>
             </label>
           )}

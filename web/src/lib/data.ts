@@ -1,6 +1,6 @@
 import { type DependencyList, useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api';
-import type { Lookups } from './types';
+import type { Category, Department, Lookups, Major } from './types';
 
 /** Result of useLoad: data, error, loading flag and a reload function. */
 export interface Loaded<T> {
@@ -39,12 +39,50 @@ export function useLoad<T>(fn: () => Promise<T>, deps: DependencyList): Loaded<T
 
 let lookupsPromise: Promise<Lookups> | undefined;
 
-/** Categories and departments (loaded once per page). Uses /api/taxonomy when it lands. */
+type TaxonomyReply = {
+  version: number;
+  majors: Array<Omit<Major, 'categories'> & { categories: Array<Omit<Category, 'majorCode'>> }>;
+};
+
+/**
+ * The active taxonomy (GET /api/taxonomy, by major class) and the active departments
+ * (GET /api/departments), loaded once per page. Both carry zh and en names, so a language
+ * switch needs no reload.
+ */
 export function loadLookups(): Promise<Lookups> {
-  lookupsPromise ??= api<Lookups>('GET', '/api/dashboard/lookups').catch((e: unknown) => {
-    lookupsPromise = undefined;
-    throw e;
-  });
+  lookupsPromise ??= Promise.all([
+    api<TaxonomyReply>('GET', '/api/taxonomy'),
+    api<{ items: Department[] }>('GET', '/api/departments'),
+  ]).then(
+    ([tax, depts]) => {
+      const majors: Major[] = tax.majors.map((m) => ({
+        code: m.code,
+        kind: m.kind,
+        nameZh: m.nameZh,
+        nameEn: m.nameEn,
+        categories: m.categories.map((c) => ({
+          code: c.code,
+          kind: c.kind,
+          majorCode: m.code,
+          nameZh: c.nameZh,
+          nameEn: c.nameEn,
+          departmentCode: c.departmentCode,
+          urgent: c.urgent,
+          photoRequired: c.photoRequired,
+        })),
+      }));
+      return {
+        version: tax.version,
+        majors,
+        categories: majors.flatMap((m) => m.categories),
+        departments: depts.items,
+      };
+    },
+    (e: unknown) => {
+      lookupsPromise = undefined;
+      throw e;
+    },
+  );
   return lookupsPromise;
 }
 

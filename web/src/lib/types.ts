@@ -121,6 +121,7 @@ export interface Area {
   geometry?: GeoJSON.Polygon | GeoJSON.MultiPolygon;
 }
 
+/** A category of the active taxonomy (GET /api/taxonomy), with the code of its major class. */
 export interface Category {
   code: string;
   kind: string;
@@ -128,11 +129,33 @@ export interface Category {
   nameZh: string;
   nameEn: string;
   departmentCode: string;
+  urgent: boolean;
+  photoRequired: boolean;
 }
 
-export interface Lookups {
+/** A major class of the taxonomy and its categories. */
+export interface Major {
+  code: string;
+  kind: string;
+  nameZh: string;
+  nameEn: string;
   categories: Category[];
-  departments: Array<{ code: string; nameZh: string; nameEn: string }>;
+}
+
+/** An active department (GET /api/departments). */
+export interface Department {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  kind: string;
+}
+
+/** Reference data the forms need: the taxonomy (grouped and flat) and the departments. */
+export interface Lookups {
+  version: number;
+  majors: Major[];
+  categories: Category[];
+  departments: Department[];
 }
 
 export interface AreaCount {

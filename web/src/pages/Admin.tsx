@@ -53,17 +53,24 @@ export default function Admin() {
           <h2 id="a-tax">{t('taxonomy')}</h2>
           <div className="scroll">
             <table className="table">
-              <tbody>
-                {lookups?.categories.map((c) => (
-                  <tr key={c.code}>
-                    <td>{c.code}</td>
-                    <td>{name(c)}</td>
-                    <td className="muted">
-                      {name(lookups.departments.find((d) => d.code === c.departmentCode))}
-                    </td>
+              {lookups?.majors.map((m) => (
+                <tbody key={m.code}>
+                  <tr className="group-row">
+                    <th colSpan={3} scope="rowgroup">
+                      {m.code} {name(m)}
+                    </th>
                   </tr>
-                ))}
-              </tbody>
+                  {m.categories.map((c) => (
+                    <tr key={c.code}>
+                      <td>{c.code}</td>
+                      <td>{name(c)}</td>
+                      <td className="muted">
+                        {name(lookups.departments.find((d) => d.code === c.departmentCode))}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              ))}
             </table>
           </div>
         </section>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CaseList } from '../components/CaseViews';
+import { CategoryOptions } from '../components/CategoryOptions';
 import { api, newKey, qs } from '../lib/api';
 import { useLoad, useLookups } from '../lib/data';
 import { type MsgKey, useI18n } from '../lib/i18n';
@@ -166,11 +167,7 @@ export default function Hotline() {
             {t('category')}
             <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
               <option value="">{t('chooseCategory')}</option>
-              {lookups?.categories.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.code} {name(c)}
-                </option>
-              ))}
+              <CategoryOptions lookups={lookups} withCode />
             </select>
           </label>
           <label>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from '../App';
+import { CategoryOptions } from '../components/CategoryOptions';
 import { type MapShape, MapView } from '../components/MapView';
 import { PhotoPicker } from '../components/PhotoPicker';
 import { api, newKey } from '../lib/api';
@@ -9,6 +10,9 @@ import { loadAreas, locate, uploadPhotos } from '../lib/report';
 import type { Duplicate, IntakeReply } from '../lib/types';
 
 type Pin = { lng: number; lat: number };
+
+/** What residents and grid workers report: events and broken city parts (not hotline requests). */
+const REPORT_KINDS = ['event', 'part'] as const;
 
 /** Resident report: pin (or phone location), category, text, photos; "me too" on nearby duplicates. */
 export default function Report() {
@@ -139,7 +143,6 @@ export default function Report() {
     );
   }
 
-  const events = lookups?.categories.filter((c) => c.kind !== 'hotline') ?? [];
   return (
     <div className="report-page">
       <h1 className="page-title">{t('reportTitle')}</h1>
@@ -190,11 +193,7 @@ export default function Report() {
           {t('category')}
           <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
             <option value="">{t('chooseCategory')}</option>
-            {events.map((c) => (
-              <option key={c.code} value={c.code}>
-                {name(c)}
-              </option>
-            ))}
+            <CategoryOptions lookups={lookups} kinds={REPORT_KINDS} />
           </select>
         </label>
         <label>

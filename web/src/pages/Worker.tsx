@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { CaseList, CasePanel } from '../components/CaseViews';
+import { CategoryOptions } from '../components/CategoryOptions';
 import { MapView } from '../components/MapView';
 import { PhotoPicker } from '../components/PhotoPicker';
 import { api, newKey, qs } from '../lib/api';
@@ -16,6 +17,9 @@ import {
 } from '../lib/offline-queue';
 import { useSession } from '../lib/session';
 import type { Area, CaseItem } from '../lib/types';
+
+/** What a patrol reports: events and broken city parts. */
+const PATROL_KINDS = ['event', 'part'] as const;
 
 /** Whether the browser believes it is online, live. */
 function useOnline(): boolean {
@@ -91,6 +95,8 @@ export default function Worker() {
   const [files, setFiles] = useState<File[]>([]);
   const [msg, setMsg] = useState('');
   const where = pin ?? grid?.center ?? null;
+  // The server refuses a patrol report without a photo in these categories.
+  const needsPhoto = !!lookups?.categories.find((c) => c.code === category)?.photoRequired && !files.length;
 
   async function patrol() {
     if (!where) return;
@@ -187,13 +193,7 @@ export default function Worker() {
             {t('category')}
             <select name="patrol-category" value={category} onChange={(e) => setCategory(e.target.value)}>
               <option value="">{t('chooseCategory')}</option>
-              {lookups?.categories
-                .filter((c) => c.kind !== 'hotline')
-                .map((c) => (
-                  <option key={c.code} value={c.code}>
-                    {name(c)}
-                  </option>
-                ))}
+              <CategoryOptions lookups={lookups} kinds={PATROL_KINDS} />
             </select>
           </label>
           <label>
@@ -204,11 +204,12 @@ export default function Worker() {
           <button
             type="button"
             className="btn block"
-            disabled={!where || !category || text.trim().length < 2}
+            disabled={!where || !category || needsPhoto || text.trim().length < 2}
             onClick={() => void patrol()}
           >
             {t('patrolSubmit')}
           </button>
+          {needsPhoto && <p className="muted small">{t('photoRequired')}</p>}
           {msg && <p className="ok-text">{msg}</p>}
         </section>
         <section className="card" aria-labelledby="w-tasks">
