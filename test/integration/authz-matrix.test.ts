@@ -228,6 +228,7 @@ const TABLE: Record<string, Row> = {
   'GET /api/departments': row('public'),
   // Open channels: Open311 authenticates by api_key (checked by the service), devices by their token
   'GET /open311/discovery.:format': row('public'),
+  'GET /open311/*': row('public'),
   'GET /open311/v2/services.:format': row('public'),
   'GET /open311/v2/services/:service_code.:format': row('public'),
   'POST /open311/v2/requests.:format': row('public'),

@@ -296,6 +296,94 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
     expect(unknownRequest.status).toBe(404);
     expect(Object.keys(parsedXml(unknownRequest))).toEqual(['errors']);
     expect((await get('/open311/v2/services.html')).status).toBe(404);
+    const nowhere = await get('/open311/v2/nothing/here.xml');
+    expect(nowhere.status).toBe(404);
+    expect(Object.keys(parsedXml(nowhere))).toEqual(['errors']);
+    json(await get(`/open311/v2/tokens/${'x'.repeat(300)}.json`), Errors);
+  });
+
+  it('hostile input never gives a 500, and every error is the spec list in the asked format', async () => {
+    const hostile = [
+      '%',
+      "' OR 1=1 --",
+      '<script>alert(1)</script>',
+      '../../etc/passwd',
+      '🙂'.repeat(50),
+      'x'.repeat(3000),
+      '-1',
+      'NaN',
+    ];
+    const routes = built.routes.filter((r) => r.url.startsWith('/open311/'));
+    expect(routes).toHaveLength(8); // the seven resources + the catch-all that answers 404 in the spec's format
+    const problems: string[] = [];
+    for (const r of routes) {
+      for (const v of hostile) {
+        for (const format of ['json', 'xml', encodeURIComponent(v)]) {
+          // Path segments stay within the router's parameter limit (longer ones are the router's 400).
+          const inPath = encodeURIComponent(v.slice(0, 60));
+          const url = `${r.url.replace(/:(service_code|service_request_id|token)/, inPath).replace(':format', format === 'json' || format === 'xml' ? format : inPath)}?service_request_id=${encodeURIComponent(v)}&start_date=${encodeURIComponent(v)}&status=${encodeURIComponent(v)}&page=${encodeURIComponent(v)}&jurisdiction_id=${encodeURIComponent(v)}`;
+          const res = await built.app.inject({
+            method: r.method as 'GET',
+            url,
+            ...(r.method === 'POST'
+              ? {
+                  payload: `api_key=${encodeURIComponent(v)}&lat=${encodeURIComponent(v)}&attribute[${encodeURIComponent(v)}]=1`,
+                  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                }
+              : {}),
+          });
+          if (res.statusCode >= 500) problems.push(`${r.method} ${url.slice(0, 80)} → ${res.statusCode}`);
+          else if (res.statusCode >= 400) {
+            const isXml = String(res.headers['content-type']).includes('xml');
+            const body = isXml
+              ? (xml.parse(res.body) as { errors?: { error: unknown[] } }).errors?.error
+              : JSON.parse(res.body);
+            const normalised = isXml
+              ? (body as Array<{ code: string; description: string }>).map((e) => ({
+                  code: Number(e.code),
+                  description: e.description,
+                }))
+              : body;
+            if (violations(Errors, normalised).length > 0)
+              problems.push(`${r.method} ${url.slice(0, 80)}: ${res.body.slice(0, 100)}`);
+          }
+        }
+      }
+    }
+    for (const payload of ['{"broken": ', '[]', '"str"', 'x'.repeat(2_000_000)]) {
+      const res = await built.app.inject({
+        method: 'POST',
+        url: '/open311/v2/requests.xml',
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.statusCode, payload.slice(0, 20)).toBe(400);
+      expect(Object.keys(xml.parse(res.body) as object)).toEqual(['errors']);
+    }
+    const wrongType = await built.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      payload: '<a/>',
+      headers: { 'content-type': 'application/xml' },
+    });
+    expect(wrongType.statusCode).toBe(400);
+    expect(violations(Errors, wrongType.json())).toEqual([]);
+    expect(problems).toEqual([]);
+
+    // Markup in a description comes back as the same text, escaped in XML.
+    const text = `Broken cover <b>&</b> "quoted" 'single' ]]> \u0007end`;
+    const created = await post('/open311/v2/requests.json', {
+      api_key: apiKey,
+      service_code: 'E0102',
+      lat: String(grid.lat),
+      long: String(grid.lng),
+      description: text,
+    });
+    const [c] = JSON.parse(created.body) as Array<{ service_request_id: string }>;
+    const back = parsedXml(await get(`/open311/v2/requests/${c!.service_request_id}.xml`)) as {
+      service_requests: { request: Array<{ description: string }> };
+    };
+    expect(back.service_requests.request[0]!.description).toBe(text.replace('\u0007', ''));
   });
 
   it('keys: jurisdiction scope, rate limit and revocation', async () => {

@@ -7,6 +7,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CommonErrors } from '../../lib/errors.js';
 import type { TypedApp } from '../../server/app.js';
 import { STATUS_BY_KIND, toAppError } from '../../server/error-handler.js';
 import type { ApiKeyRecord } from './api-key.repository.js';
@@ -57,196 +58,211 @@ const common = { config: { access: 'public' as const }, schema: { tags: ['open31
 
 /** Mounts the GeoReport v2 endpoints (public reads, api_key on POST). */
 export function open311Routes(app: TypedApp, open311: Open311Service): void {
-  void app.register(async (plain) => {
-    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string' },
-      (_req, body, done) => {
-        const fields: Record<string, string | string[]> = {};
-        for (const [k, v] of new URLSearchParams(body as string)) {
-          const prev = fields[k];
-          fields[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-        }
-        done(null, fields);
-      },
-    );
-    scope.setErrorHandler((err, req, reply) => {
-      const e = toAppError(err, req.id);
-      let status = STATUS_BY_KIND[e.kind];
-      // The spec's statuses: 400 for anything wrong with the parameters, 403 for the key.
-      if (status === 422 || status === 409 || status === 413 || status === 415) status = 400;
-      if (status === 401) status = 403;
-      if (status >= 500) req.log.error({ err }, 'open311 request failed');
-      if (e.kind === 'rate_limited' && typeof e.params.seconds === 'number')
-        reply.header('retry-after', String(e.params.seconds));
-      if (status === 503) reply.header('retry-after', '5');
-      return send(
-        reply,
-        formatOfUrl(req.url),
-        'errors',
-        [{ code: status, description: e.localized(req.locale) }],
-        status,
+  void app.register(
+    async (plain) => {
+      const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
+      scope.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string' },
+        (_req, body, done) => {
+          const fields: Record<string, string | string[]> = {};
+          for (const [k, v] of new URLSearchParams(body as string)) {
+            const prev = fields[k];
+            fields[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+          }
+          done(null, fields);
+        },
       );
-    });
-
-    scope.get(
-      '/open311/discovery.:format',
-      {
-        ...common,
-        schema: {
-          ...common.schema,
-          summary: 'GeoReport v2 discovery document',
-          params: Type.Object({ format: FormatParam }),
-        },
-      },
-      async (req, reply) =>
-        send(reply, formatOf(req.params.format), 'discovery', { ...open311.discovery(baseUrl(req)) }),
-    );
-
-    scope.get(
-      '/open311/v2/services.:format',
-      {
-        ...common,
-        schema: {
-          ...common.schema,
-          summary: 'Services (event and part categories)',
-          params: Type.Object({ format: FormatParam }),
-        },
-      },
-      async (req, reply) => {
-        const format = formatOf(req.params.format);
-        const services = await open311.services(jurisdictionOf(fieldsOf(req.query)), req.locale);
+      scope.setErrorHandler((err, req, reply) => {
+        const e = toAppError(err, req.id);
+        let status = STATUS_BY_KIND[e.kind];
+        // The spec's statuses: 400 for anything wrong with the parameters, 403 for the key.
+        if (status === 422 || status === 409 || status === 413 || status === 415) status = 400;
+        if (status === 401) status = 403;
+        if (status >= 500) req.log.error({ err }, 'open311 request failed');
+        if (e.kind === 'rate_limited' && typeof e.params.seconds === 'number')
+          reply.header('retry-after', String(e.params.seconds));
+        if (status === 503) reply.header('retry-after', '5');
         return send(
           reply,
-          format,
-          'services',
-          services.map((s) => ({ ...s })),
+          formatOfUrl(req.url),
+          'errors',
+          [{ code: status, description: e.localized(req.locale) }],
+          status,
         );
-      },
-    );
-
-    scope.get(
-      '/open311/v2/services/:service_code.:format',
-      {
-        ...common,
-        schema: {
-          ...common.schema,
-          summary: 'Service definition: the attributes of a service',
-          params: Type.Object({ service_code: Id, format: FormatParam }),
-        },
-      },
-      async (req, reply) => {
-        const format = formatOf(req.params.format);
-        const def = await open311.serviceDefinition(
-          req.params.service_code,
-          jurisdictionOf(fieldsOf(req.query)),
-          req.locale,
-        );
-        return send(reply, format, 'service_definition', {
-          service_code: def.service_code,
-          attributes: def.attributes.map((a) => ({
-            ...a,
-            ...(a.values ? { values: a.values.map((v) => ({ ...v })) } : {}),
-          })),
+      });
+      // Unknown URLs under /open311/ answer in the spec's format too (GET needs a route of its own:
+      // the web app's `GET /*` fallback would otherwise answer them).
+      const notFound = (req: FastifyRequest) =>
+        CommonErrors.RouteNotFound({
+          params: { method: req.method, url: (req.url.split('?')[0] ?? '').slice(0, 200) },
         });
-      },
-    );
+      scope.setNotFoundHandler(async (req) => {
+        throw notFound(req);
+      });
+      scope.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req) => {
+        throw notFound(req);
+      });
 
-    scope.post(
-      '/open311/v2/requests.:format',
-      {
-        ...common,
-        schema: {
-          ...common.schema,
-          summary: 'Create a service request (form-encoded; api_key required)',
-          params: Type.Object({ format: FormatParam }),
+      scope.get(
+        '/discovery.:format',
+        {
+          ...common,
+          schema: {
+            ...common.schema,
+            summary: 'GeoReport v2 discovery document',
+            params: Type.Object({ format: FormatParam }),
+          },
         },
-      },
-      async (req, reply) => {
-        const format = formatOf(req.params.format);
-        const created = await open311.createRequest(parseCreateRequest(fieldsOf(req.body)), req.locale);
-        return send(
-          reply,
-          format,
-          'service_requests',
-          created.map((c) => ({ ...c })),
-          201,
-        );
-      },
-    );
+        async (req, reply) =>
+          send(reply, formatOf(req.params.format), 'discovery', { ...open311.discovery(baseUrl(req)) }),
+      );
 
-    scope.get(
-      '/open311/v2/requests.:format',
-      {
-        ...common,
-        schema: {
-          ...common.schema,
-          summary:
-            'Service requests: service_request_id, service_code, start_date, end_date, status, page, page_size',
-          params: Type.Object({ format: FormatParam }),
+      scope.get(
+        '/v2/services.:format',
+        {
+          ...common,
+          schema: {
+            ...common.schema,
+            summary: 'Services (event and part categories)',
+            params: Type.Object({ format: FormatParam }),
+          },
         },
-      },
-      async (req, reply) => {
-        const format = formatOf(req.params.format);
-        const requests = await open311.listRequests(parseListRequests(fieldsOf(req.query)), req.locale);
-        return send(
-          reply,
-          format,
-          'service_requests',
-          requests.map((r) => ({ ...r })),
-        );
-      },
-    );
+        async (req, reply) => {
+          const format = formatOf(req.params.format);
+          const services = await open311.services(jurisdictionOf(fieldsOf(req.query)), req.locale);
+          return send(
+            reply,
+            format,
+            'services',
+            services.map((s) => ({ ...s })),
+          );
+        },
+      );
 
-    scope.get(
-      '/open311/v2/requests/:service_request_id.:format',
-      {
-        ...common,
-        schema: {
-          ...common.schema,
-          summary: 'One service request',
-          params: Type.Object({ service_request_id: Id, format: FormatParam }),
+      scope.get(
+        '/v2/services/:service_code.:format',
+        {
+          ...common,
+          schema: {
+            ...common.schema,
+            summary: 'Service definition: the attributes of a service',
+            params: Type.Object({ service_code: Id, format: FormatParam }),
+          },
         },
-      },
-      async (req, reply) => {
-        const format = formatOf(req.params.format);
-        const requests = await open311.getRequest(
-          req.params.service_request_id,
-          jurisdictionOf(fieldsOf(req.query)),
-          req.locale,
-        );
-        return send(
-          reply,
-          format,
-          'service_requests',
-          requests.map((r) => ({ ...r })),
-        );
-      },
-    );
+        async (req, reply) => {
+          const format = formatOf(req.params.format);
+          const def = await open311.serviceDefinition(
+            req.params.service_code,
+            jurisdictionOf(fieldsOf(req.query)),
+            req.locale,
+          );
+          return send(reply, format, 'service_definition', {
+            service_code: def.service_code,
+            attributes: def.attributes.map((a) => ({
+              ...a,
+              ...(a.values ? { values: a.values.map((v) => ({ ...v })) } : {}),
+            })),
+          });
+        },
+      );
 
-    scope.get(
-      '/open311/v2/tokens/:token.:format',
-      {
-        ...common,
-        schema: {
-          ...common.schema,
-          summary: 'The service_request_id a token became',
-          params: Type.Object({ token: Id, format: FormatParam }),
+      scope.post(
+        '/v2/requests.:format',
+        {
+          ...common,
+          schema: {
+            ...common.schema,
+            summary: 'Create a service request (form-encoded; api_key required)',
+            params: Type.Object({ format: FormatParam }),
+          },
         },
-      },
-      async (req, reply) => {
-        const format = formatOf(req.params.format);
-        const found = await open311.token(req.params.token, jurisdictionOf(fieldsOf(req.query)));
-        return send(
-          reply,
-          format,
-          'service_requests',
-          found.map((t) => ({ ...t })),
-        );
-      },
-    );
-  });
+        async (req, reply) => {
+          const format = formatOf(req.params.format);
+          const created = await open311.createRequest(parseCreateRequest(fieldsOf(req.body)), req.locale);
+          return send(
+            reply,
+            format,
+            'service_requests',
+            created.map((c) => ({ ...c })),
+            201,
+          );
+        },
+      );
+
+      scope.get(
+        '/v2/requests.:format',
+        {
+          ...common,
+          schema: {
+            ...common.schema,
+            summary:
+              'Service requests: service_request_id, service_code, start_date, end_date, status, page, page_size',
+            params: Type.Object({ format: FormatParam }),
+          },
+        },
+        async (req, reply) => {
+          const format = formatOf(req.params.format);
+          const requests = await open311.listRequests(parseListRequests(fieldsOf(req.query)), req.locale);
+          return send(
+            reply,
+            format,
+            'service_requests',
+            requests.map((r) => ({ ...r })),
+          );
+        },
+      );
+
+      scope.get(
+        '/v2/requests/:service_request_id.:format',
+        {
+          ...common,
+          schema: {
+            ...common.schema,
+            summary: 'One service request',
+            params: Type.Object({ service_request_id: Id, format: FormatParam }),
+          },
+        },
+        async (req, reply) => {
+          const format = formatOf(req.params.format);
+          const requests = await open311.getRequest(
+            req.params.service_request_id,
+            jurisdictionOf(fieldsOf(req.query)),
+            req.locale,
+          );
+          return send(
+            reply,
+            format,
+            'service_requests',
+            requests.map((r) => ({ ...r })),
+          );
+        },
+      );
+
+      scope.get(
+        '/v2/tokens/:token.:format',
+        {
+          ...common,
+          schema: {
+            ...common.schema,
+            summary: 'The service_request_id a token became',
+            params: Type.Object({ token: Id, format: FormatParam }),
+          },
+        },
+        async (req, reply) => {
+          const format = formatOf(req.params.format);
+          const found = await open311.token(req.params.token, jurisdictionOf(fieldsOf(req.query)));
+          return send(
+            reply,
+            format,
+            'service_requests',
+            found.map((t) => ({ ...t })),
+          );
+        },
+      );
+    },
+    { prefix: '/open311' },
+  );
 }
 
 const KeyDto = Type.Object({
