@@ -16,11 +16,13 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Locale } from '../config/config.js';
+import { CommonErrors } from '../lib/errors.js';
 import { pickLocale } from '../lib/i18n.js';
 import { type Actor, ANONYMOUS } from '../modules/identity/actor.js';
 import { installAuth } from '../modules/identity/auth.hook.js';
 import type { AppContext } from './context.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendError } from './error-handler.js';
+import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
 
 declare module 'fastify' {
@@ -78,6 +80,14 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Errors raised by the router before any hook runs (malformed URL, over-long path parameter)
+    // get the same {code, message} body as every other rejection.
+    frameworkErrors: (err, req, reply) => {
+      req.locale = pickLocale(req.headers['accept-language'], undefined, ctx.config.defaultLocale);
+      const field = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'params' : 'url';
+      const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path parameter too long' : 'malformed URL';
+      void sendError(req, reply, CommonErrors.ValidationFailed({ params: { detail }, field }));
+    },
     trustProxy: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -135,6 +145,7 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
   });
 
   installErrorHandling(app);
+  rejectNonFiniteNumbers(app);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerRoutes(app, services, fullCtx);
   await serveWebApp(app);

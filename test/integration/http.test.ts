@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltApp, RouteEntry } from '../../src/server/app.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
+import type { BuiltApp, RouteEntry } from '../../src/server/app.js';
 import { buildTestApp } from '../support/app.js';
 import { pgliteTestDb, type TestDb } from '../support/db.js';
 
@@ -57,8 +57,13 @@ afterAll(async () => {
   await t.dispose();
 });
 
-function expectJsonError(res: { statusCode: number; headers: Record<string, unknown>; body: string }, route: string) {
-  expect(res.statusCode, `${route} → ${res.statusCode} ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+function expectJsonError(
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  route: string,
+) {
+  expect(res.statusCode, `${route} → ${res.statusCode} ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(
+    400,
+  );
   expect(res.statusCode, `${route} → ${res.body.slice(0, 200)}`).toBeLessThan(500);
   expect(String(res.headers['content-type'])).toContain('application/json');
   const body = JSON.parse(res.body) as { code?: unknown; message?: unknown };
@@ -79,7 +84,10 @@ describe('HTTP foundation', () => {
   });
 
   it('serves a generated OpenAPI document and a docs page', async () => {
-    const doc = (await built.app.inject('/api/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await built.app.inject('/api/openapi.json')).json() as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toContain('/api/areas');
     const docs = await built.app.inject('/api/docs/');
@@ -88,11 +96,17 @@ describe('HTTP foundation', () => {
   });
 
   it('lists districts, localised by Accept-Language, with a request id', async () => {
-    const zh = await built.app.inject({ url: '/api/areas?level=district', headers: { 'accept-language': 'zh-CN' } });
+    const zh = await built.app.inject({
+      url: '/api/areas?level=district',
+      headers: { 'accept-language': 'zh-CN' },
+    });
     expect(zh.statusCode).toBe(200);
     expect(zh.json().items[0].name).toBe('东湖区');
     expect(zh.headers['x-request-id']).toBeTruthy();
-    const en = await built.app.inject({ url: '/api/areas?level=district', headers: { 'accept-language': 'en' } });
+    const en = await built.app.inject({
+      url: '/api/areas?level=district',
+      headers: { 'accept-language': 'en' },
+    });
     expect(en.json().items[0].name).toBe('Donghu District');
   });
 
@@ -103,6 +117,18 @@ describe('HTTP foundation', () => {
     const a = await built.app.inject({ url: '/api/areas/320599', headers: { 'accept-language': 'zh-CN' } });
     expect(a.statusCode).toBe(404);
     expect(a.json()).toEqual({ code: 'AREA_NOT_FOUND', message: '区域 320599 不存在' });
+  });
+
+  it('answers router-level rejections (bad URL, over-long parameter) in the same JSON shape', async () => {
+    const long = await built.app.inject({
+      url: `/api/areas/${'1'.repeat(300)}`,
+      headers: { 'accept-language': 'en' },
+    });
+    expect([400, 404]).toContain(long.statusCode);
+    expect(typeof long.json().code).toBe('string');
+    const bad = await built.app.inject({ url: '/api/areas/%E0%A4%A' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
   });
 
   it('names the failing field on validation errors', async () => {
@@ -157,7 +183,10 @@ describe('malformed requests to every route get a 4xx JSON error, never a 500', 
           method: r.method as 'GET',
           url: `${fillPath(r.url, '1')}?limit=${encodeURIComponent(v)}&offset=${encodeURIComponent(v)}&level=${encodeURIComponent(v)}`,
         });
-        expect(q.statusCode, `${r.method} ${r.url} query ${v.slice(0, 20)}: ${q.body.slice(0, 200)}`).toBeLessThan(500);
+        expect(
+          q.statusCode,
+          `${r.method} ${r.url} query ${v.slice(0, 20)}: ${q.body.slice(0, 200)}`,
+        ).toBeLessThan(500);
         if (q.statusCode >= 400) expectJsonError(q, `${r.method} ${r.url}`);
       }
     }
@@ -191,7 +220,12 @@ describe('malformed requests to every route get a 4xx JSON error, never a 500', 
           const res =
             r.method === 'GET' || r.method === 'DELETE'
               ? await built.app.inject({ method: r.method as 'GET', url })
-              : await built.app.inject({ method: r.method as 'POST', url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+              : await built.app.inject({
+                  method: r.method as 'POST',
+                  url,
+                  payload: JSON.stringify(body),
+                  headers: { 'content-type': 'application/json' },
+                });
           expect(res.statusCode, `${r.method} ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
           if (res.statusCode >= 400) expectJsonError(res, `${r.method} ${r.url}`);
         },
