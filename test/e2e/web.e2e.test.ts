@@ -265,6 +265,51 @@ describe('web app', () => {
     await ctx.close();
   }, 120_000);
 
+  it('takes a hotline call by keyboard: masked caller, previous cases, place by name and map', async () => {
+    const tag = Date.now().toString(36);
+    const { items } = await admin<{ items: Array<{ code: string; nameZh: string }> }>(
+      '/api/areas?level=community&limit=1',
+    );
+    const community = items[0];
+    if (!community) throw new Error('no community');
+    const ctx = await contextFor(browser, server.url, DESKTOP, 'op-1');
+    const page = await ctx.newPage();
+    await page.goto('/hotline');
+    const caller = page.locator('input[name=caller]');
+    const phone = '13700002222';
+    await caller.fill(phone);
+    await page.getByText('该号码没有历史工单').waitFor();
+    await page.keyboard.press('Alt+4');
+    const areaInput = page.locator('input[name=area]');
+    await areaInput.fill(community.nameZh);
+    await areaInput.press('Enter');
+    const place = page.getByTestId('hotline-place');
+    await place.filter({ hasText: community.nameZh }).waitFor();
+    expect(await caller.inputValue()).toBe('137****2222');
+    // A click on the map is located to its grid (GET /api/locate).
+    await page.locator('.map-small .leaflet-overlay-pane canvas').waitFor();
+    await page.waitForTimeout(600);
+    const box = await page.locator('.map-small').boundingBox();
+    if (!box) throw new Error('no map');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(async () => (await place.textContent()) ?? '').toMatch(/网格/);
+    await page.locator('textarea[name=text]').fill(`e2e hotline ${tag}`);
+    await page.keyboard.press('Control+Enter');
+    const created = (await page.getByTestId('hotline-created').textContent()) ?? '';
+    const code = created.match(/NH\d{6}-[0-9A-Z]{6}/)?.[0] ?? '';
+    expect(code).not.toBe('');
+    const [row] = (await findCase(`e2e hotline ${tag}`)).items as Array<CaseRow & { hotlineType: string }>;
+    expect(row?.hotlineType).toBe('report');
+
+    // The same caller again: the new case is among the previous ones (keyed phone hash).
+    await caller.fill(phone);
+    await page.locator(`button.case-card[data-code="${code}"]`).click();
+    await page.locator('.case-panel').waitFor();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'hotline-caller-desktop.png') });
+    await ctx.close();
+  }, 60_000);
+
   it('renders every role main page at phone and desktop sizes', async () => {
     const grids = await admin<{ items: Array<{ code: string }> }>('/api/areas?level=grid&limit=1');
     const grid = grids.items[0]?.code ?? '';

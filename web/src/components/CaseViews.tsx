@@ -33,6 +33,13 @@ export function useCategoryName(): (code: string | null) => string {
   );
 }
 
+/** What a case is about: its category, else its 12345 request type. */
+export function useCaseTitle(): (c: Pick<CaseItem, 'categoryCode' | 'hotlineType'>) => string {
+  const cat = useCategoryName();
+  const { tx } = useI18n();
+  return (c) => (c.categoryCode || !c.hotlineType ? cat(c.categoryCode) : tx('hotline', c.hotlineType));
+}
+
 /** The department name of a code, in the current language. */
 export function useDeptName(): (code: string | null) => string {
   const lookups = useLookups();
@@ -57,7 +64,7 @@ export function CaseList({
   empty?: string;
 }) {
   const { t, tx } = useI18n();
-  const cat = useCategoryName();
+  const title = useCaseTitle();
   if (!items) return <p className="muted">{t('loading')}</p>;
   if (items.length === 0) return <p className="empty">{empty ?? t('noItems')}</p>;
   return (
@@ -71,7 +78,7 @@ export function CaseList({
             data-code={c.publicCode}
           >
             <span className="case-card-top">
-              <strong>{cat(c.categoryCode)}</strong>
+              <strong>{title(c)}</strong>
               <span className="badges">
                 {c.urgent && <span className="badge urgent">{t('urgent')}</span>}
                 <DeadlineBadge status={c.deadlineStatus} />
@@ -138,7 +145,7 @@ export function CasePanel({
   extra?: ReactNode;
 }) {
   const { t, tx } = useI18n();
-  const cat = useCategoryName();
+  const title = useCaseTitle();
   const dept = useDeptName();
   const lookups = useLookups();
   const detail = useLoad(() => api<CaseDetail>('GET', `/api/cases/${id}`), [id]);
@@ -182,7 +189,7 @@ export function CasePanel({
     <section className="panel case-panel" aria-label={t('details')}>
       <header className="panel-head">
         <div>
-          <h2>{cat(c.categoryCode)}</h2>
+          <h2>{title(c)}</h2>
           <p className="muted">
             {c.publicCode} · {t('grid')} {c.gridCode}
           </p>
@@ -196,6 +203,12 @@ export function CasePanel({
       <dl className="facts">
         <dt>{t('channel')}</dt>
         <dd>{tx('channel', c.channel)}</dd>
+        {c.address && (
+          <>
+            <dt>{t('placeChosen')}</dt>
+            <dd>{c.address}</dd>
+          </>
+        )}
         <dt>{t('reportedAt')}</dt>
         <dd>{fmtTime(c.reportedAt)}</dd>
         <dt>{t('deadline')}</dt>

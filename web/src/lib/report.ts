@@ -14,6 +14,29 @@ export async function uploadPhotos(
   return ids;
 }
 
+/** A named area of GET /api/locate (grid or ancestor). */
+export interface LocatedArea {
+  code: string;
+  level: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+/** GET /api/locate: the grid containing a point and its ancestors (city › … › community). */
+export interface Location {
+  grid: LocatedArea;
+  ancestors: LocatedArea[];
+}
+
+/** The grid and ancestors of a point, or null outside the city (or offline). */
+export async function locatePoint(lng: number, lat: number): Promise<Location | null> {
+  try {
+    return await api<Location>('GET', `/api/locate?lng=${lng}&lat=${lat}`);
+  } catch {
+    return null;
+  }
+}
+
 /** The grid containing a point, or null outside the city. */
 export async function locate(
   lng: number,
@@ -31,8 +54,16 @@ export async function locate(
 }
 
 /** Areas of a level (with boundaries), optionally inside an area. */
-export function loadAreas(level: string, within?: string, geometry = true): Promise<Area[]> {
-  const q = new URLSearchParams({ level, geometry: String(geometry) });
+export function loadAreas(level: string, within?: string, geometry = true, limit = 100): Promise<Area[]> {
+  const q = new URLSearchParams({ level, geometry: String(geometry), limit: String(limit) });
   if (within) q.set('within', within);
   return api<{ items: Area[] }>('GET', `/api/areas?${q}`).then((r) => r.items);
+}
+
+/** The box around several boxes [minLng, minLat, maxLng, maxLat]. */
+export function unionBox(boxes: Array<[number, number, number, number]>): [number, number, number, number] {
+  return boxes.reduce<[number, number, number, number]>(
+    (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])],
+    [180, 90, -180, -90],
+  );
 }

@@ -6,7 +6,7 @@ import { PhotoPicker } from '../components/PhotoPicker';
 import { api, newKey } from '../lib/api';
 import { useLoad, useLookups } from '../lib/data';
 import { useI18n } from '../lib/i18n';
-import { loadAreas, locate, uploadPhotos } from '../lib/report';
+import { loadAreas, locate, unionBox, uploadPhotos } from '../lib/report';
 import type { Duplicate, IntakeReply } from '../lib/types';
 
 type Pin = { lng: number; lat: number };
@@ -256,13 +256,5 @@ export default function Report() {
         </button>
       </div>
     </div>
-  );
-}
-
-/** The box around several boxes. */
-export function unionBox(boxes: Array<[number, number, number, number]>): [number, number, number, number] {
-  return boxes.reduce<[number, number, number, number]>(
-    (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])],
-    [180, 90, -180, -90],
   );
 }
