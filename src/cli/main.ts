@@ -7,6 +7,7 @@ import { registerAreasCommands } from './commands/areas.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerChannelsCommands } from './commands/channels.command.js';
 import { registerIndicatorsCommands } from './commands/indicators.command.js';
+import { registerPartsCommands } from './commands/parts.command.js';
 import { registerRegistryCommands } from './commands/registry.command.js';
 import { registerUsersCommands } from './commands/users.command.js';
 import { terminalProgress } from './progress.js';
@@ -114,6 +115,7 @@ registerIndicatorsCommands(program);
 registerAuditCommands(program);
 registerUsersCommands(program);
 registerRegistryCommands(program);
+registerPartsCommands(program);
 registerChannelsCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => fail(err.stack ?? err.message));

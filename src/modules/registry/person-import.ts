@@ -2,16 +2,25 @@
  * The merge pipeline of one population batch, shared by the department-file import and the demo
  * city so both store people the same way. Rows are validated and sealed (person-row.ts) and
  * written chunk by chunk inside the caller's transaction: the first row of an unknown identity
- * number creates the person in one multi-row insert, every other row goes through a small
- * staging table and merges set-based (fill empty fields, conflicts, provenance). While the
- * database works on one chunk, the next is parsed and sealed, so CPU and database overlap.
+ * number creates the person in one multi-row insert (with its provenance); every other row goes
+ * to a staging table and, after the last chunk, merges set-based in one pass (fill empty fields,
+ * conflicts, provenance). While the database works on one chunk the next is parsed and sealed,
+ * so CPU and database overlap.
  */
 import type { Progress } from '../../cli/progress.js';
 import type { Queryable } from '../../db/db.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import { hasIdColumn, type Rejection, type StagedPerson, stagePersonRow } from './person-row.js';
+import {
+  hasIdColumn,
+  type Rejection,
+  type StagedPerson,
+  type ValidPerson,
+  validatePersonRow,
+} from './person-row.js';
+import { sealPerson } from './person-seal.js';
 import { RegistryErrors } from './registry.errors.js';
 import type { PersonMergeResult, RegistryRepository } from './registry.repository.js';
+import { SealPool } from './seal-pool.js';
 import type { TableRow } from './tabular-file.js';
 
 /** Rows per chunk: large enough to amortise statements, small enough to bound memory and stage. */
@@ -32,6 +41,8 @@ export interface PersonBatchInput {
   households: ReadonlyMap<string, { id: number; gridCode: string | null }>;
   progress?: Progress;
   chunkSize?: number;
+  /** Seal worker threads for large batches (default SEAL_WORKERS; 0 seals in-thread). */
+  sealWorkers?: number;
 }
 
 function isCsvError(err: unknown): err is Error & { code: string } {
@@ -39,8 +50,9 @@ function isCsvError(err: unknown): err is Error & { code: string } {
 }
 
 /**
- * Writes one chunk: new identity numbers in one insert (first row of each wins), the rest
- * staged and merged. Rows arrive in file order, so "first row" is the same as in one big set.
+ * Writes one chunk: new identity numbers in one insert (first row of each wins) with their
+ * provenance; every other row (a person that already exists, or a later row of the same number)
+ * goes to the stage for the set-based merge at the end of the batch.
  */
 async function writeChunk(
   tx: Queryable,
@@ -48,7 +60,7 @@ async function writeChunk(
   batchId: number,
   at: Date,
   rows: readonly StagedPerson[],
-): Promise<PersonMergeResult> {
+): Promise<{ created: number; staged: number }> {
   const firstIndex = new Map<string, number>();
   const firsts: StagedPerson[] = [];
   rows.forEach((r, i) => {
@@ -68,19 +80,14 @@ async function writeChunk(
     } else rest.push(r);
   });
   await repo.insertProvenance(tx, 'person', batchId, provenance);
-  let filled = 0;
-  let conflicts = 0;
-  if (rest.length > 0) {
-    await repo.resetPersonStage(tx);
-    await repo.stagePeople(tx, rest);
-    ({ filled, conflicts } = await repo.mergeStagedPeople(tx, batchId, at));
-  }
-  return { created: made.length, merged: rows.length - made.length, filled, conflicts };
+  await repo.stagePeople(tx, rest);
+  return { created: made.length, staged: rest.length };
 }
 
 /**
  * Validates, seals and merges every row of one batch inside `tx`. Throws (and so rolls the
  * caller's transaction back) when the file cannot be read or lacks an identity-number column.
+ * Batches beyond two chunks are sealed on worker threads (SealPool); small ones in-thread.
  */
 export async function importPersonBatch(
   tx: Queryable,
@@ -89,24 +96,37 @@ export async function importPersonBatch(
 ): Promise<PersonBatchOutcome> {
   const chunkSize = input.chunkSize ?? PERSON_CHUNK;
   const total: PersonMergeResult = { created: 0, merged: 0, filled: 0, conflicts: 0 };
+  let stagedRows = 0;
   const rejections: Rejection[] = [];
   let rows = 0;
+  let chunks = 0;
   let headerChecked = false;
-  let staged: StagedPerson[] = [];
-  // At most one chunk in the database while the next one is prepared; its failure surfaces at
-  // the next await (the no-op catch only keeps Node from calling it unhandled meanwhile).
+  let valid: ValidPerson[] = [];
+  let pool: SealPool | undefined;
+  // Chunks are sealed (possibly on workers) as soon as they are full and written to the
+  // database strictly in file order, one at a time; at most three are outstanding. A failure
+  // surfaces at the next await (the no-op catches only keep Node from calling it unhandled).
   let inflight: Promise<void> = Promise.resolve();
-  const flush = async (chunk: StagedPerson[]): Promise<void> => {
-    await inflight;
-    inflight = writeChunk(tx, repo, input.batchId, input.at, chunk).then((r) => {
+  const outstanding: Promise<void>[] = [];
+  const flush = async (chunk: ValidPerson[]): Promise<void> => {
+    chunks++;
+    if (!pool && chunks > 2 && input.sealWorkers !== 0) pool = new SealPool(input.cipher, input.sealWorkers);
+    const sealed = pool ? pool.seal(chunk) : Promise.resolve(chunk.map((r) => sealPerson(r, input.cipher)));
+    sealed.catch(() => undefined);
+    const previous = inflight;
+    inflight = (async () => {
+      await previous;
+      const r = await writeChunk(tx, repo, input.batchId, input.at, await sealed);
       total.created += r.created;
-      total.merged += r.merged;
-      total.filled += r.filled;
-      total.conflicts += r.conflicts;
+      total.merged += chunk.length - r.created;
+      stagedRows += r.staged;
       input.progress?.tick(chunk.length);
-    });
+    })();
     inflight.catch(() => undefined);
+    outstanding.push(inflight);
+    if (outstanding.length >= 3) await outstanding.shift();
   };
+  await repo.resetPersonStage(tx);
   try {
     for await (const row of input.rows) {
       if (!headerChecked) {
@@ -116,23 +136,30 @@ export async function importPersonBatch(
         }
       }
       rows++;
-      const out = stagePersonRow(row, { cipher: input.cipher, asOf: input.at, households: input.households });
+      const out = validatePersonRow(row, { asOf: input.at, households: input.households });
       if (Array.isArray(out)) {
         rejections.push(...out);
         input.progress?.tick(1);
-      } else staged.push(out);
-      if (staged.length >= chunkSize) {
-        await flush(staged);
-        staged = [];
+      } else valid.push(out);
+      if (valid.length >= chunkSize) {
+        await flush(valid);
+        valid = [];
       }
     }
-    if (staged.length > 0) await flush(staged);
+    if (valid.length > 0) await flush(valid);
     await inflight;
+    if (stagedRows > 0) {
+      const merge = await repo.mergeStagedPeople(tx, input.batchId, input.at);
+      total.filled = merge.filled;
+      total.conflicts = merge.conflicts;
+    }
   } catch (err) {
     // Let a running statement finish before the caller rolls back.
     await inflight.catch(() => undefined);
     if (isCsvError(err)) throw RegistryErrors.UnreadableFile({ params: { detail: err.message } });
     throw err;
+  } finally {
+    await pool?.close();
   }
   return { ...total, rows, rejections };
 }

@@ -2,8 +2,9 @@
  * One row of a department's population file → a staged person, or the reasons it is rejected.
  * Personal values leave this function only encrypted, hashed and masked (PIPL Art. 51).
  */
-import { type FieldCipher, maskIdNumber, maskName, maskPhone } from '../../lib/privacy.js';
+import type { FieldCipher } from '../../lib/privacy.js';
 import { idNumberFacts, idNumberProblem, normaliseIdNumber } from './id-number.js';
+import { sealPerson } from './person-seal.js';
 import type { TableRow } from './tabular-file.js';
 
 /** residence type of the real population: 户籍 registered, 常住 permanent, 流动 floating. */
@@ -54,6 +55,20 @@ export interface StagedPerson {
   fields: string[];
 }
 
+/** A row that passed validation, still in clear: lives only in memory until sealPerson. */
+export interface ValidPerson {
+  rowNo: number;
+  idNumber: string;
+  name: string | null;
+  phone: string | null;
+  gender: 'male' | 'female';
+  birthYear: number;
+  residenceType: ResidenceType | null;
+  householdId: number | null;
+  gridCode: string | null;
+  fields: string[];
+}
+
 /** Why a row (or one of its fields) was refused; never carries the personal value itself. */
 export interface Rejection {
   row: number;
@@ -75,17 +90,16 @@ export function hasIdColumn(headers: readonly string[]): boolean {
 }
 
 /**
- * Validates and seals one row. `households` resolves a household number to its id and grid.
- * Returns the staged person or the rejections (all problems of the row, not just the first).
+ * Validates one row. `households` resolves a household number to its id and grid. Returns the
+ * row's clear values (to be sealed at once, see person-seal.ts) or all its problems.
  */
-export function stagePersonRow(
+export function validatePersonRow(
   row: TableRow,
   deps: {
-    cipher: FieldCipher;
     asOf: Date;
     households: ReadonlyMap<string, { id: number; gridCode: string | null }>;
   },
-): StagedPerson | Rejection[] {
+): ValidPerson | Rejection[] {
   const v = row.values;
   const problems: Rejection[] = [];
   const rawId = pick(v, PERSON_COLUMNS.idNumber);
@@ -129,7 +143,6 @@ export function stagePersonRow(
   }
   if (problems.length > 0 || id === undefined) return problems;
 
-  const c = deps.cipher;
   const fields = ['id_number'];
   if (name !== undefined) fields.push('name');
   if (phone !== undefined) fields.push('phone');
@@ -138,15 +151,9 @@ export function stagePersonRow(
   const facts = idNumberFacts(id);
   return {
     rowNo: row.rowNo,
-    idHash: c.lookupHash(id),
-    idEnc: c.encrypt(id),
-    idMasked: maskIdNumber(id),
-    nameEnc: name === undefined ? null : c.encrypt(name),
-    nameHash: name === undefined ? null : c.lookupHash(name),
-    nameMasked: name === undefined ? null : maskName(name),
-    phoneEnc: phone === undefined ? null : c.encrypt(phone),
-    phoneHash: phone === undefined ? null : c.lookupHash(phone),
-    phoneMasked: phone === undefined ? null : maskPhone(phone),
+    idNumber: id,
+    name: name ?? null,
+    phone: phone ?? null,
     gender: facts.gender,
     birthYear: facts.birthYear,
     residenceType,
@@ -154,4 +161,17 @@ export function stagePersonRow(
     gridCode: household?.gridCode ?? null,
     fields,
   };
+}
+
+/** Validates and seals one row (validatePersonRow + sealPerson). */
+export function stagePersonRow(
+  row: TableRow,
+  deps: {
+    cipher: FieldCipher;
+    asOf: Date;
+    households: ReadonlyMap<string, { id: number; gridCode: string | null }>;
+  },
+): StagedPerson | Rejection[] {
+  const valid = validatePersonRow(row, deps);
+  return Array.isArray(valid) ? valid : sealPerson(valid, deps.cipher);
 }

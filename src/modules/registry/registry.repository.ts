@@ -136,10 +136,7 @@ export class RegistryRepository {
     return new Map(rows.map((r) => [r.household_no, { id: r.id, gridCode: r.grid_code }]));
   }
 
-  /**
-   * Creates (or empties) the per-transaction staging table for person rows that merge into
-   * existing people. It only ever holds one chunk, so it stays inside `temp_buffers`.
-   */
+  /** Creates (or empties) the per-transaction staging table for person rows that merge into existing people. */
   async resetPersonStage(q: Queryable): Promise<void> {
     await q.exec(`CREATE TEMP TABLE IF NOT EXISTS person_stage (
       row_no integer NOT NULL, id_hash text NOT NULL, id_enc text NOT NULL, id_masked text NOT NULL,
@@ -262,8 +259,9 @@ export class RegistryRepository {
     batchId: number,
     at: Date,
   ): Promise<{ filled: number; conflicts: number }> {
-    // The stage is small (one chunk); statistics make the planner probe people by index.
-    await q.exec('ANALYZE person_stage');
+    // Fresh statistics (people may have grown by a million rows in this transaction) so the
+    // planner probes people by index for a small stage instead of scanning it.
+    await q.exec('ANALYZE person_stage; ANALYZE people');
     let filled = 0;
     for (const { col } of SEALED_FIELDS) {
       const res = await q.query(
