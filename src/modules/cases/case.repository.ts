@@ -344,8 +344,12 @@ export class CaseRepository {
       limit: number;
     },
   ): Promise<Array<CaseRecord & { distanceM: number; similarity: number }>> {
+    // Rounded to 1e-7° (~1 cm): a denormal coordinate such as 7e-323 is valid input but makes
+    // PostgreSQL's float arithmetic raise "value out of range: underflow" (was a 500).
+    const lng = Math.round(p.lng * 1e7) / 1e7;
+    const lat = Math.round(p.lat * 1e7) / 1e7;
     const dLat = p.meters / 111_320;
-    const dLng = p.meters / (111_320 * Math.cos((p.lat * Math.PI) / 180));
+    const dLng = p.meters / (111_320 * Math.cos((lat * Math.PI) / 180));
     const { rows } = await q.query(
       `SELECT * FROM (
          SELECT c.*,
@@ -358,7 +362,7 @@ export class CaseRepository {
            AND c.lng BETWEEN $1 - $6 AND $1 + $6 AND c.lat BETWEEN $2 - $7 AND $2 + $7
        ) x WHERE x.distance_m <= $8
        ORDER BY x.sim DESC, x.distance_m ASC LIMIT $9`,
-      [p.lng, p.lat, p.text, p.categoryCode, p.since, dLng, dLat, p.meters, p.limit],
+      [lng, lat, p.text, p.categoryCode, p.since, dLng, dLat, p.meters, p.limit],
     );
     return rows.map((r) => ({
       ...toCase(r),

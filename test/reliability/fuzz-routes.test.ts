@@ -1,0 +1,409 @@
+/**
+ * Fuzzed API over the whole route table, on both drivers. For EVERY route, fast-check builds
+ * requests from the route's own schema (params, query, body, headers) — valid ones, so the handler
+ * runs, and ones with one value replaced by something hostile (huge strings, deep JSON, wrong
+ * types, unicode, SQL/HTML fragments, path traversal) — and sends them as a signed-in admin (the
+ * handlers run, not only the gate) and anonymously. Uploads (/api/photos, CSV/XLSX imports) get
+ * fake-typed, oversized and path-traversing files. Every answer must be < 500; every rejection a
+ * JSON `{code, message}`; after a rejection the database is unchanged (row count and newest row
+ * version of every table except the bookkeeping ones, and the audit chain head).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Db } from '../../src/db/db.js';
+import type { BuiltApp, RouteEntry } from '../../src/server/app.js';
+import { buildTestApp } from '../support/app.js';
+import { seedCity, someGrid } from '../support/city.js';
+import { describeEachDriver } from '../support/db.js';
+import { arbitraryFor, hostile, type JsonSchema, mutate } from '../support/schema-arbitrary.js';
+
+/** Per driver: the property runs stop when this budget is spent (the suite stays bounded). */
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 50_000);
+const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 24);
+
+/**
+ * Tables a rejected request may legitimately touch: failure counters (rate limits, lock-out) and
+ * the sessions the test opens for its admins.
+ */
+const BOOKKEEPING = new Set(['auth_throttle', 'sessions', 'schema_migrations']);
+
+/** Routes whose refusals are audited by design (failed sign-in attempts belong in the trail). */
+const AUDITED_REFUSALS = new Set([
+  '/api/auth/login',
+  '/api/auth/token',
+  '/api/auth/otp',
+  '/api/auth/otp/verify',
+]);
+
+/** Routes not fuzzed through inject, and why. */
+function fuzzable(r: RouteEntry): boolean {
+  if (r.url === '/*' || r.url.startsWith('/api/docs') || r.url === '/api/openapi.json') return false;
+  return true;
+}
+
+/** The SSE route never ends a successful response: only requests it must refuse are sent. */
+const SSE_ROUTE = '/api/events/stream';
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** Upload bodies: wrong magic for the declared type, truncated images, HTML, oversized, empty. */
+const uploadBody: fc.Arbitrary<{ type: string; body: Buffer }> = fc.oneof(
+  fc.record({
+    type: fc.constantFrom(
+      'image/jpeg',
+      'image/png',
+      'image/webp',
+      'image/gif',
+      'text/html',
+      'application/octet-stream',
+    ),
+    body: fc.constantFrom(
+      Buffer.alloc(0),
+      JPEG,
+      Buffer.concat([JPEG, Buffer.from('<script>alert(1)</script>')]),
+      Buffer.concat([PNG, Buffer.alloc(64, 0x41)]),
+      Buffer.from('RIFF\u0000\u0000\u0000\u0000WEBPVP8 '),
+      Buffer.from('<html><body>not an image</body></html>'),
+      Buffer.from('GIF89a'),
+      Buffer.concat([ZIP, Buffer.alloc(32)]),
+    ),
+  }),
+  fc.record({
+    type: fc.constantFrom('image/jpeg', 'image/png'),
+    body: fc.uint8Array({ maxLength: 2048 }).map((a) => Buffer.from(a)),
+  }),
+  fc.constant({ type: 'image/jpeg', body: Buffer.concat([JPEG, Buffer.alloc(9 * 1_048_576, 0x20)]) }),
+  fc.record({
+    type: fc.constantFrom(
+      'text/csv',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'multipart/form-data; boundary=x',
+    ),
+    body: fc.oneof(
+      fc.constantFrom(
+        Buffer.from('name,id_number,phone\n"unterminated,1,2\n'),
+        Buffer.from("code,name\n../../etc/passwd,'; DROP TABLE cases; --\n"),
+        Buffer.concat([ZIP, Buffer.alloc(128, 0x42)]),
+        Buffer.from('\ufeff' + 'a,'.repeat(10_000)),
+        JPEG,
+      ),
+      fc.string({ maxLength: 400 }).map((x) => Buffer.from(x)),
+    ),
+  }),
+);
+
+interface FuzzRequest {
+  admin: boolean;
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+  headers: Record<string, unknown>;
+  upload: { type: string; body: Buffer } | undefined;
+  mutation: {
+    target: 'params' | 'query' | 'body' | 'headers' | 'none';
+    pick: number;
+    value: unknown;
+    addKey?: string;
+  };
+}
+
+function requestArb(r: RouteEntry): fc.Arbitrary<FuzzRequest> {
+  const schema = (r.schema ?? {}) as Record<string, JsonSchema | unknown>;
+  const isUpload = r.url === '/api/photos' || Array.isArray(schema.consumes);
+  const sse = r.url === SSE_ROUTE;
+  return fc.record({
+    admin: fc.boolean(),
+    params: arbitraryFor(
+      (schema.params as JsonSchema | undefined) ?? { type: 'object', properties: {} },
+    ) as fc.Arbitrary<Record<string, unknown>>,
+    query: arbitraryFor(
+      (schema.querystring as JsonSchema | undefined) ?? { type: 'object', properties: {} },
+    ) as fc.Arbitrary<Record<string, unknown>>,
+    body: schema.body ? arbitraryFor(schema.body as JsonSchema) : fc.constant(undefined),
+    headers: (schema.headers ? arbitraryFor(schema.headers as JsonSchema) : fc.constant({})) as fc.Arbitrary<
+      Record<string, unknown>
+    >,
+    upload: isUpload ? uploadBody : fc.constant(undefined),
+    mutation: fc.record(
+      {
+        target: sse
+          ? fc.constantFrom('query' as const, 'headers' as const)
+          : fc.constantFrom(
+              'none' as const,
+              'params' as const,
+              'query' as const,
+              'body' as const,
+              'body' as const,
+              'headers' as const,
+            ),
+        pick: fc.nat(),
+        value: sse
+          ? fc.constantFrom('../../etc/passwd', "' OR 1=1 --", 'x'.repeat(5000), '-1', '🙂', 'NaN')
+          : hostile,
+        addKey: fc.option(fc.constantFrom('__proto__', 'constructor', 'admin', 'x'), { nil: undefined }),
+      },
+      { requiredKeys: ['target', 'pick', 'value'] },
+    ),
+  });
+}
+
+function queryString(q: Record<string, unknown>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(q ?? {})) {
+    if (v === undefined) continue;
+    if (Array.isArray(v))
+      for (const x of v) sp.append(k, typeof x === 'object' ? JSON.stringify(x) : String(x));
+    else sp.append(k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  }
+  const s = sp.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Percent-encodes; a lone surrogate becomes raw invalid UTF-8 (%ED%A0%80), itself a hostile input. */
+function encodePart(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s
+      .split(/([\ud800-\udfff])/)
+      .map((p) => (/^[\ud800-\udfff]$/.test(p) ? '%ED%A0%80' : encodeURIComponent(p)))
+      .join('');
+  }
+}
+
+function buildInject(r: RouteEntry, f: FuzzRequest, auth: Record<string, string>): InjectOptions {
+  const m = f.mutation;
+  const asObject = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : { value: v };
+  const params =
+    m.target === 'params'
+      ? asObject(mutate(f.params ?? {}, m.pick + 1, m.value, m.addKey))
+      : (f.params ?? {});
+  const query =
+    m.target === 'query' ? asObject(mutate(f.query ?? {}, m.pick + 1, m.value, m.addKey)) : (f.query ?? {});
+  const headers =
+    m.target === 'headers'
+      ? asObject(mutate(f.headers ?? {}, m.pick + 1, m.value, m.addKey))
+      : (f.headers ?? {});
+  let url = r.url.replace(/:(\w+)/g, (_, name: string) => {
+    const v = params[name];
+    return encodePart(v === undefined ? '1' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  });
+  // The stream is only sent requests it must refuse (a valid one would never end).
+  if (r.url === SSE_ROUTE) url += `?within=${encodePart(String(m.value))}`;
+  else url += queryString(query);
+  const h: Record<string, string> = { ...auth };
+  for (const [k, v] of Object.entries(headers)) {
+    // Header values must be printable ASCII; anything else is not sendable at all.
+    const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+    if (/^[ -~]*$/.test(s)) h[k.toLowerCase()] = s;
+  }
+  const opts: InjectOptions = { method: r.method as 'GET', url, headers: h, remoteAddress: '10.9.9.9' };
+  if (r.method === 'GET' || r.method === 'DELETE') return opts;
+  if (f.upload) {
+    h['content-type'] = f.upload.type;
+    return { ...opts, payload: f.upload.body };
+  }
+  const body = m.target === 'body' ? mutate(f.body, m.pick, m.value, m.addKey) : f.body;
+  if (body === undefined) return opts;
+  h['content-type'] = 'application/json';
+  return { ...opts, payload: JSON.stringify(body) ?? 'null' };
+}
+
+/** Row count and newest row version (xmin) of every table, plus the audit head: any write shows. */
+async function fingerprint(db: Db, tables: string[], skipAudit: boolean): Promise<string> {
+  const sql = tables
+    .filter((t) => !skipAudit || !t.startsWith('audit_'))
+    .map(
+      (t) =>
+        `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text AS v FROM "${t}"`,
+    )
+    .join(' UNION ALL ');
+  const { rows } = await db.query<{ t: string; v: string }>(sql);
+  const head = skipAudit ? { rows: [null] } : await db.query('SELECT seq, hash FROM audit_head');
+  return JSON.stringify([rows.map((r) => `${r.t}=${r.v}`).sort(), head.rows[0]]);
+}
+
+function diff(a: string, b: string): string {
+  const pa = JSON.parse(a) as [string[], unknown];
+  const pb = JSON.parse(b) as [string[], unknown];
+  const changed = pb[0].filter((x) => !pa[0].includes(x));
+  return `${changed.join(', ')} ${JSON.stringify(pa[1]) === JSON.stringify(pb[1]) ? '' : 'audit head moved'}`;
+}
+
+describeEachDriver('fuzzed API: every route, from its schema, admin and anonymous', (get) => {
+  let built: BuiltApp;
+  let db: Db;
+  let tables: string[];
+  let dataDir: string;
+  let adminN = 0;
+  const failures: string[] = [];
+  const stats = { requests: 0, ok: 0, rejected: 0, byRoute: new Map<string, number>() };
+
+  /** A fresh admin per request: a fuzzed request may disable, un-grant or sign out its own user. */
+  const adminAuth = async (): Promise<Record<string, string>> => {
+    adminN++;
+    const { rows } = await db.query<{ id: number }>(
+      `INSERT INTO users (username, display_name, created_at, updated_at) VALUES ($1, 'Fuzz admin', now(), now()) RETURNING id`,
+      [`fuzzadmin${adminN}x${Date.now()}`],
+    );
+    const id = rows[0]!.id;
+    await db.query(
+      `INSERT INTO role_grants (user_id, role, area_code, department_code, granted_by, granted_at) VALUES ($1, 'admin', NULL, NULL, 'test', now())`,
+      [id],
+    );
+    const s = await built.services.auth.openSession(db, id, { ip: '10.9.9.9' });
+    return { cookie: `cg_session=${s.sessionId}; cg_csrf=${s.csrfToken}`, 'x-csrf-token': s.csrfToken };
+  };
+
+  beforeAll(async () => {
+    db = get().db;
+    await seedCity(db);
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'civicgrid-fuzz-'));
+    built = await buildTestApp(db, { env: { DATA_DIR: dataDir } });
+    // A few cases so ids 1..n exist and the workflow handlers get past "not found".
+    for (let i = 0; i < 5; i++) {
+      const g = await someGrid(db, i);
+      const res = await built.app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        payload: {
+          channel: 'resident',
+          idempotencyKey: `fuzz-seed-${i}`,
+          location: { lng: g.lng, lat: g.lat },
+          description: `seed case ${i} for the fuzz run`,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const { rows } = await db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables
+        WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`,
+    );
+    tables = rows.map((r) => r.table_name).filter((t) => !BOOKKEEPING.has(t));
+    expect(tables).toEqual(expect.arrayContaining(['cases', 'audit_log', 'users', 'areas']));
+  });
+
+  afterAll(async () => {
+    await built?.app.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const check = async (
+    r: RouteEntry,
+    f: FuzzRequest,
+    raw?: (auth: Record<string, string>) => InjectOptions,
+  ): Promise<void> => {
+    const auth = f.admin ? await adminAuth() : {};
+    const skipAudit = AUDITED_REFUSALS.has(r.url);
+    const before = await fingerprint(db, tables, skipAudit);
+    const opts = raw ? raw(auth) : buildInject(r, f, auth);
+    let timer: NodeJS.Timeout | undefined;
+    const res = await Promise.race([
+      built.app.inject(opts),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), 15_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!res) {
+      failures.push(`${opts.method} ${String(opts.url).slice(0, 160)}: no answer within 15 s`);
+      return;
+    }
+    stats.requests++;
+    const label = `${f.admin ? 'admin' : 'anonymous'} ${opts.method} ${String(opts.url).slice(0, 160)} [${raw ? 'raw body' : f.mutation.target}] → ${res.statusCode}`;
+    if (res.statusCode >= 500) {
+      const sent = typeof opts.payload === 'string' ? opts.payload.slice(0, 300) : '(binary)';
+      failures.push(
+        `${label}: ${res.body.slice(0, 300)} — headers ${JSON.stringify(opts.headers).slice(0, 300)} body ${sent}`,
+      );
+      return;
+    }
+    if (res.statusCode < 400) {
+      stats.ok++;
+      return;
+    }
+    stats.rejected++;
+    let body: { code?: unknown; message?: unknown } = {};
+    try {
+      body = JSON.parse(res.body) as typeof body;
+    } catch {
+      failures.push(`${label}: not JSON: ${res.body.slice(0, 120)}`);
+      return;
+    }
+    if (!String(res.headers['content-type']).includes('application/json'))
+      failures.push(`${label}: content-type ${res.headers['content-type']}`);
+    // Open311 answers errors in the GeoReport v2 shape ([{code, description}]) its clients expect.
+    const geoReport =
+      r.url.startsWith('/open311/') &&
+      Array.isArray(body) &&
+      body.every(
+        (e: { code?: unknown; description?: unknown }) =>
+          typeof e.code === 'number' && typeof e.description === 'string',
+      );
+    if (!geoReport && (typeof body.code !== 'string' || typeof body.message !== 'string'))
+      failures.push(`${label}: not {code, message}: ${res.body.slice(0, 120)}`);
+    // A refused sign-in is audited on purpose (security trail): only the audit tables may move.
+    const after = await fingerprint(db, tables, skipAudit);
+    if (after !== before) failures.push(`${label} (${body.code}): database changed: ${diff(before, after)}`);
+  };
+
+  it('zero 5xx, every rejection a JSON {code, message}, nothing written by a rejected request', async () => {
+    const routes = built.routes.filter(fuzzable);
+    expect(routes.length).toBeGreaterThan(50);
+    const started = Date.now();
+    for (const [i, r] of routes.entries()) {
+      const remaining = BUDGET_MS - (Date.now() - started);
+      const share = Math.max(200, remaining / (routes.length - i));
+      const before = stats.requests;
+      // Own time limit: fast-check's interruptAfterTimeLimit would leave a run going in the
+      // background while the next starts, and rejected requests would see others' writes.
+      const routeDeadline = Date.now() + share;
+      await fc.assert(
+        fc.asyncProperty(requestArb(r), async (f) => {
+          if (stats.requests > before && Date.now() > routeDeadline) return;
+          await check(r, f);
+        }),
+        { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? 20261130) + i },
+      );
+      stats.byRoute.set(`${r.method} ${r.url}`, stats.requests - before);
+    }
+    // Deep JSON and a huge document as the whole body of every JSON route, once each.
+    for (const r of routes.filter(
+      (x) => x.method !== 'GET' && x.method !== 'DELETE' && x.url !== SSE_ROUTE,
+    )) {
+      const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+      for (const payload of [deep, JSON.stringify({ a: 'x'.repeat(900_000) })]) {
+        const f: FuzzRequest = {
+          admin: true,
+          params: {},
+          query: {},
+          body: undefined,
+          headers: {},
+          upload: undefined,
+          mutation: { target: 'none', pick: 0, value: null },
+        };
+        await check(r, f, (auth) => ({
+          method: r.method as 'POST',
+          url: r.url.replace(/:(\w+)/g, '1'),
+          headers: { ...auth, 'content-type': 'application/json' },
+          payload,
+        }));
+      }
+    }
+    const starved = [...stats.byRoute].filter(([, n]) => n === 0).map(([k]) => k);
+    console.log(
+      `[fuzz ${get().db.driver}] ${stats.requests} requests over ${routes.length} routes in ${Date.now() - started} ms: ` +
+        `${stats.ok} accepted, ${stats.rejected} rejected; routes without a run: ${starved.length}`,
+    );
+    if (process.env.FUZZ_REPORT) writeFileSync(process.env.FUZZ_REPORT, failures.join('\n'));
+    expect(failures, failures.slice(0, 25).join('\n')).toEqual([]);
+    expect(starved, 'every route got at least one request').toEqual([]);
+  }, 240_000);
+});
