@@ -1,7 +1,8 @@
 /**
  * Base-data import benchmark: 1M person rows (quick: 100k) from one CSV file into PostgreSQL
- * through the real RegistryService (validation, AES-GCM sealing, keyed hashes, staging with
- * unnest batches, set-based merge, provenance), with the terminal progress bar. A second file of
+ * through the real RegistryService (validation, AES-GCM sealing and keyed hashes on two worker
+ * threads, new people in chunked multi-row inserts, rows of known people staged and merged
+ * set-based, provenance), with the terminal progress bar. A second file of
  * 10 % overlapping people from another department measures the merge path and must give exactly
  * one person per ID number. Baseline in the same run: parsing the same CSV without sealing or
  * writing (the floor any import pays). Needs BENCH_DATABASE_URL or TEST_DATABASE_URL.
