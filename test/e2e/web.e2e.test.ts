@@ -166,6 +166,18 @@ describe('web app', () => {
       .toBeGreaterThanOrEqual(7);
     await dash.screenshot({ path: path.join(SHOTS, 'dashboard-live-desktop.png') });
     await res.screenshot({ path: path.join(SHOTS, 'resident-evaluated-phone.png'), fullPage: true });
+
+    // The resident's inbox (bell) holds the case's news; "mark all read" clears the badge.
+    await res.reload();
+    await res.getByTestId('inbox-unread').waitFor();
+    await res.getByTestId('inbox-bell').click();
+    await res.locator('.inbox-list li.unread', { hasText: publicCode }).first().waitFor();
+    await res.screenshot({ path: path.join(SHOTS, 'resident-inbox-phone.png') });
+    await res.getByRole('button', { name: '全部标为已读' }).click();
+    await res.getByTestId('inbox-unread').waitFor({ state: 'detached' });
+    await expect.poll(() => res.locator('.inbox-list li.unread').count()).toBe(0);
+    await res.keyboard.press('Escape');
+    await expect.poll(() => res.locator('.inbox-panel').count()).toBe(0);
     for (const c of [dashCtx, resCtx, dispCtx, deptCtx, supCtx]) await c.close();
   }, 180_000);
 

@@ -1,4 +1,5 @@
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { InboxBell } from './components/Inbox';
 import { type MsgKey, useI18n } from './lib/i18n';
 import { navigate, usePath } from './lib/router';
 import { useSession } from './lib/session';
@@ -138,6 +139,7 @@ export function App() {
           </button>
           {user ? (
             <>
+              <InboxBell key={user.id} />
               <span className="who" title={t('signedInAs')}>
                 {user.displayName}
               </span>

@@ -238,6 +238,7 @@ export function CasePanel({
                 value={form.categoryCode || c.categoryCode || ''}
                 onChange={(e) => setForm({ ...form, categoryCode: e.target.value })}
               >
+                {!c.categoryCode && <option value="">{t('chooseCategory')}</option>}
                 <CategoryOptions lookups={lookups} withCode />
               </select>
             </label>
