@@ -40,6 +40,8 @@ import { NotificationService } from '../modules/notifications/notification.servi
 import { createOpen311Services } from '../modules/open311/open311.module.js';
 import { open311KeyRoutes, open311Routes } from '../modules/open311/open311.routes.js';
 import { departmentRoutes } from '../modules/org/department.routes.js';
+import { partsRoutes } from '../modules/parts/parts.routes.js';
+import { PartsService } from '../modules/parts/parts.service.js';
 import { photoRoutes } from '../modules/photos/photo.routes.js';
 import { PhotoService } from '../modules/photos/photo.service.js';
 import { PhotoStore } from '../modules/photos/photo-store.js';
@@ -57,6 +59,7 @@ export function createServices(ctx: AppContext) {
   const audit = new AuditService(ctx.db, ctx.clock);
   const locate = new LocateService(ctx.db, ctx.log);
   const cipher = new FieldCipher(ctx.config.dataKey);
+  const identity = createIdentityServices(ctx, audit);
   const caseSupport = new CaseSupport({
     db: ctx.db,
     clock: ctx.clock,
@@ -64,6 +67,7 @@ export function createServices(ctx: AppContext) {
     locate,
     audit,
     repo: new CaseRepository(),
+    messages: identity.messages,
   });
   return {
     cipher,
@@ -90,7 +94,7 @@ export function createServices(ctx: AppContext) {
     }),
     dashboard: new DashboardService({ db: ctx.db, clock: ctx.clock, tileUrl: ctx.config.tileUrl }),
     audit,
-    ...createIdentityServices(ctx, audit),
+    ...identity,
     locate,
     grid: new GridService(ctx.db, { audit, locate, clock: ctx.clock }),
     gridMembers: new GridMemberService(ctx.db, { audit, clock: ctx.clock }),
@@ -101,6 +105,7 @@ export function createServices(ctx: AppContext) {
     registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
     open311: createOpen311Services(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
     iot: createDeviceServices(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
+    parts: new PartsService(ctx.db, { audit, locate, clock: ctx.clock }),
   };
 }
 
@@ -117,6 +122,7 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   locateRoutes(app, services.locate);
   gridMemberRoutes(app, services.gridMembers);
   registryRoutes(app, services.registry);
+  partsRoutes(app, services.parts);
   caseRoutes(app, { ...services.cases, cipher: services.cipher });
   indicatorRoutes(app, services.indicators);
   taxonomyRoutes(app, services.taxonomy);
@@ -136,5 +142,7 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
     await services.iot.mqtt?.stop();
     await services.iot.offline.stop();
   });
+  // The locate index is built when the server starts and follows area changes (LISTEN).
+  app.addHook('onReady', async () => services.locate.start());
   app.addHook('onClose', async () => services.locate.stop());
 }

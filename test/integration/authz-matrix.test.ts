@@ -168,6 +168,8 @@ const TABLE: Record<string, Row> = {
   'POST /api/registry/people/:id/reveal': row(['grid_worker', 'supervisor', 'admin']),
   'GET /api/registry/conflicts': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
   'POST /api/registry/conflicts/:id/resolve': row(SUP_ADMIN),
+  'GET /api/parts': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
+  'POST /api/admin/parts/import': row(ADMIN_ONLY),
   'POST /api/admin/registry/import': row(ADMIN_ONLY),
   'GET /api/registry/quality': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
   // Cases
