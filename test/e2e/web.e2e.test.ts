@@ -49,13 +49,26 @@ async function findCase(text: string): Promise<{ items: CaseRow[]; total: number
   return admin(`/api/cases?q=${encodeURIComponent(text)}&limit=10`);
 }
 
-/** Opens a workbench case by its public code and presses an action button. */
-async function act(page: Page, tab: string, code: string, action: string, note?: string): Promise<void> {
+/** Opens a workbench case by its public code and presses an action button (with a note, a photo). */
+async function act(
+  page: Page,
+  tab: string,
+  code: string,
+  action: string,
+  note?: string,
+  photo = false,
+): Promise<void> {
   await page.getByRole('tab', { name: new RegExp(tab) }).click();
   await page.locator(`button.case-card[data-code="${code}"]`).click();
   const button = page.locator(`button[data-action="${action}"]`);
   await button.waitFor();
   if (note) await page.locator('.action-form textarea').fill(note);
+  if (photo) {
+    await page
+      .locator('.action-form input[type=file]')
+      .setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('.action-form .thumb').waitFor();
+  }
   await button.click();
 }
 
@@ -138,7 +151,7 @@ describe('web app', () => {
     await expect
       .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
       .toBe('handling');
-    await act(handler, '处置中', publicCode, 'report_back', '已清理完毕');
+    await act(handler, '处置中', publicCode, 'report_back', '已清理完毕', true);
     await expect
       .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
       .toBe('reported_back');
@@ -147,10 +160,15 @@ describe('web app', () => {
     const supCtx = await contextFor(browser, server.url, DESKTOP, `sup-${district}`);
     const sup = await supCtx.newPage();
     await sup.goto('/supervisor');
-    await act(sup, '待核查', publicCode, 'verify_pass');
+    await act(sup, '待核查', publicCode, 'verify_pass', undefined, true);
     await expect
       .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
       .toBe('closed');
+    // Photos of each stage: the report, the handler's report-back and the verification.
+    const photos = await admin<{ photos: Array<{ purpose: string }> }>(`/api/cases/${row.id}`);
+    expect(photos.photos.map((p) => p.purpose).sort()).toEqual(['report', 'report_back', 'verify']);
+    await sup.locator('.case-panel figure[data-purpose=verify] img').waitFor();
+    await sup.screenshot({ path: path.join(SHOTS, 'supervisor-photos-desktop.png') });
 
     // The resident sees it closed on the tracking page and rates it.
     await res.goto(`/track/${publicCode}`);
@@ -228,7 +246,11 @@ describe('web app', () => {
       await page.getByRole('button', { name: '上报', exact: true }).click();
       await page.locator('.queue li', { hasText: text.slice(0, 40) }).waitFor();
     }
-    // The verification is queued too.
+    // The verification is queued too, with a photo.
+    await page
+      .locator('.verify-form input[type=file]')
+      .setInputFiles({ name: 'v.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('.verify-form .thumb').waitFor();
     await page.getByRole('button', { name: /核查通过/ }).click();
     await page.locator('.queue li', { hasText: created.publicCode }).waitFor();
     const pendingText = async () => (await page.getByTestId('pending-count').textContent()) ?? '';
@@ -261,11 +283,14 @@ describe('web app', () => {
     expect(keys.length).toBe(2);
     expect(keys[0]).toMatch(/^[A-Za-z0-9._:-]{8,100}$/);
     expect(keys[1]).toBe(keys[0]);
-    const detail = await admin<{ case: { state: string }; events: Array<{ action: string }> }>(
-      `/api/cases/${created.id}`,
-    );
+    const detail = await admin<{
+      case: { state: string };
+      events: Array<{ action: string }>;
+      photos: Array<{ purpose: string }>;
+    }>(`/api/cases/${created.id}`);
     expect(detail.case.state).toBe('closed');
     expect(detail.events.filter((e) => e.action === 'verify_pass')).toHaveLength(1);
+    expect(detail.photos.filter((p) => p.purpose === 'verify')).toHaveLength(1);
 
     // A second sync (reload, back online again) must not apply anything twice.
     await page.unroute('**/api/cases/*/verify-pass');

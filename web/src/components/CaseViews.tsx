@@ -1,9 +1,11 @@
-import { type ReactNode, useCallback, useState } from 'react';
+import { type ReactNode, useCallback, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { fmtTime, useLoad, useLookups } from '../lib/data';
-import { useI18n } from '../lib/i18n';
+import { type MsgKey, useI18n } from '../lib/i18n';
+import { uploadPhotos } from '../lib/report';
 import type { CaseDetail, CaseItem } from '../lib/types';
 import { CategoryOptions } from './CategoryOptions';
+import { PhotoPicker } from './PhotoPicker';
 
 /** A coloured badge for a case state. */
 export function StateBadge({ state }: { state: string }) {
@@ -131,6 +133,12 @@ export function actionBody(action: string, f: ActionInput, c: CaseItem): Record<
   }
 }
 
+/** Actions that take photos (uploaded with this purpose, then sent as photoIds). */
+const PHOTO_ACTIONS: Record<string, 'report_back' | 'verify'> = {
+  report_back: 'report_back',
+  verify_pass: 'verify',
+};
+
 /** The detail of one case with its history and the action buttons the caller may use. */
 export function CasePanel({
   id,
@@ -155,6 +163,9 @@ export function CasePanel({
     minutes: 480,
     categoryCode: '',
   });
+  const [files, setFiles] = useState<File[]>([]);
+  // Photos already uploaded, so a retry after a failed action sends the same ids.
+  const uploaded = useRef(new WeakMap<File, { purpose: string; id: number }>());
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState('');
   const d = detail.data;
@@ -170,12 +181,23 @@ export function CasePanel({
     setBusy(true);
     setErr('');
     try {
-      await api(
-        'POST',
-        `/api/cases/${id}/${action.replace(/_/g, '-')}`,
-        actionBody(action, { ...form, departments: depts }, c),
-      );
+      const purpose = PHOTO_ACTIONS[action];
+      const photoIds: number[] = [];
+      if (purpose) {
+        for (const f of files) {
+          const known = uploaded.current.get(f);
+          const pid = known && known.purpose === purpose ? known.id : (await uploadPhotos([f], purpose))[0];
+          if (pid === undefined) continue;
+          uploaded.current.set(f, { purpose, id: pid });
+          photoIds.push(pid);
+        }
+      }
+      await api('POST', `/api/cases/${id}/${action.replace(/_/g, '-')}`, {
+        ...actionBody(action, { ...form, departments: depts }, c),
+        ...(photoIds.length ? { photoIds } : {}),
+      });
       setForm({ note: '', departments: [], minutes: 480, categoryCode: '' });
+      setFiles([]);
       detail.reload();
       onChanged?.();
     } catch (e) {
@@ -222,10 +244,20 @@ export function CasePanel({
         </dd>
       </dl>
       {d.photos.length > 0 && (
-        <div className="photos">
-          {d.photos.map((p) => (
-            <img key={p.id} src={`/api/photos/${p.id}`} alt={`${t('photos')} ${p.id}`} loading="lazy" />
-          ))}
+        <div className="photo-groups">
+          {(['report', 'report_back', 'verify'] as const).map((purpose) => {
+            const ps = d.photos.filter((p) => p.purpose === purpose);
+            if (!ps.length) return null;
+            const label = t(`photo_${purpose}` as MsgKey);
+            return (
+              <figure key={purpose} className="photos" data-purpose={purpose}>
+                <figcaption className="muted small">{label}</figcaption>
+                {ps.map((p) => (
+                  <img key={p.id} src={`/api/photos/${p.id}`} alt={`${label} ${p.id}`} loading="lazy" />
+                ))}
+              </figure>
+            );
+          })}
         </div>
       )}
       {extra}
@@ -275,6 +307,18 @@ export function CasePanel({
                 onChange={(e) => setForm({ ...form, minutes: Number(e.target.value) })}
               />
             </label>
+          )}
+          {actions.some((a) => PHOTO_ACTIONS[a]) && (
+            <div className="action-photos">
+              <span className="muted small">
+                {actions
+                  .filter((a) => PHOTO_ACTIONS[a])
+                  .map((a) => tx('action', a))
+                  .join(' / ')}{' '}
+                · {t('photos')}
+              </span>
+              <PhotoPicker files={files} onChange={setFiles} />
+            </div>
           )}
           <label>
             {t('note')}

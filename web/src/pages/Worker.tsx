@@ -120,16 +120,23 @@ export default function Worker() {
     if (navigator.onLine) syncNow();
   }
 
+  const [verifyNote, setVerifyNote] = useState('');
+  const [verifyFiles, setVerifyFiles] = useState<File[]>([]);
+
+  /** Queues a verification; a pass carries the photos (verify_fail takes only a note). */
   async function verify(c: CaseItem, pass: boolean) {
+    const note = verifyNote.trim();
     await enqueue({
       key: newKey('verify'),
       kind: pass ? 'verify_pass' : 'verify_fail',
       caseId: c.id,
-      body: pass ? {} : { note: '-' },
-      photos: [],
+      body: pass ? (note ? { note } : {}) : { note: note || '-' },
+      photos: pass ? verifyFiles : [],
       label: `${pass ? t('verifyPass') : t('verifyFail')} ${c.publicCode}`,
       createdAt: Date.now(),
     });
+    setVerifyNote('');
+    setVerifyFiles([]);
     if (navigator.onLine) syncNow();
   }
 
@@ -224,23 +231,37 @@ export default function Worker() {
             tasks.data
               ?.filter((c) => c.id === selected)
               .map((c) => (
-                <div key={c.id} className="buttons">
-                  <button
-                    type="button"
-                    className="btn"
-                    disabled={queuedCases.has(c.id)}
-                    onClick={() => void verify(c, true)}
-                  >
-                    ✅ {t('verifyPass')}
-                  </button>
-                  <button
-                    type="button"
-                    className="btn secondary"
-                    disabled={queuedCases.has(c.id)}
-                    onClick={() => void verify(c, false)}
-                  >
-                    ↩ {t('verifyFail')}
-                  </button>
+                <div key={c.id} className="verify-form">
+                  <label>
+                    {t('note')}
+                    <textarea
+                      name="verify-note"
+                      rows={2}
+                      value={verifyNote}
+                      placeholder={t('notePlaceholder')}
+                      onChange={(e) => setVerifyNote(e.target.value)}
+                    />
+                  </label>
+                  <PhotoPicker files={verifyFiles} onChange={setVerifyFiles} />
+                  <p className="muted small">{t('verifyPhotoHint')}</p>
+                  <div className="buttons">
+                    <button
+                      type="button"
+                      className="btn"
+                      disabled={queuedCases.has(c.id)}
+                      onClick={() => void verify(c, true)}
+                    >
+                      ✅ {t('verifyPass')}
+                    </button>
+                    <button
+                      type="button"
+                      className="btn secondary"
+                      disabled={queuedCases.has(c.id)}
+                      onClick={() => void verify(c, false)}
+                    >
+                      ↩ {t('verifyFail')}
+                    </button>
+                  </div>
                 </div>
               ))}
           {selected && online && <CasePanel id={selected} only={[]} />}
