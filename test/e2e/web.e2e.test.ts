@@ -347,6 +347,58 @@ describe('web app', () => {
     await ctx.close();
   }, 60_000);
 
+  it('lets the admin manage routing rules and the working calendar', async () => {
+    const grids = await admin<{ items: Array<{ code: string }> }>('/api/areas?level=grid&limit=1');
+    const street = (grids.items[0]?.code ?? '').slice(0, 9);
+    const ctx = await contextFor(browser, server.url, DESKTOP, 'admin');
+    const page = await ctx.newPage();
+    await page.goto('/admin');
+
+    // A routing rule: category × street → greening; then deactivated with a confirmation.
+    await page.locator('select[name=rule-category]').selectOption('E0102');
+    await page.locator('input[name=rule-area]').fill(street);
+    await page.locator('select[name=rule-department]').selectOption('greening');
+    await page.locator('input[name=rule-note]').fill('e2e rule');
+    await page.getByRole('button', { name: '添加规则' }).click();
+    const ruleRow = page.getByTestId('routing-rules').locator('tr', { hasText: 'e2e rule' });
+    await ruleRow.waitFor();
+    const rules = await admin<{ items: Array<{ id: number; areaCode: string; departmentCode: string }> }>(
+      '/api/admin/routing-rules',
+    );
+    expect(rules.items.find((r) => r.areaCode === street)?.departmentCode).toBe('greening');
+
+    // The calendar: Saturday becomes a working day, a holiday is added.
+    await page.locator('input[name=weekday-6]').check();
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('已保存').waitFor();
+    await page.locator('input[name=exception-day]').fill('2030-02-04');
+    await page.locator('select[name=exception-kind]').selectOption('holiday');
+    await page.locator('input[name=exception-label]').fill('e2e holiday');
+    await page.getByRole('button', { name: '添加', exact: true }).click();
+    await page.getByTestId('calendar-exceptions').locator('tr[data-day="2030-02-04"]').waitFor();
+    const cal = await admin<{ workWeekdays: number[]; exceptions: Array<{ date: string; label: string }> }>(
+      '/api/calendar',
+    );
+    expect(cal.workWeekdays).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(cal.exceptions.find((x) => x.date === '2030-02-04')?.label).toBe('e2e holiday');
+    await page.screenshot({ path: path.join(SHOTS, 'admin-config-desktop.png'), fullPage: true });
+
+    // Undo everything through the UI.
+    await ruleRow.getByRole('button', { name: '停用' }).click();
+    await ruleRow.getByRole('button', { name: '确认停用' }).click();
+    await ruleRow.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '删除 2030-02-04' }).click();
+    await page.locator('tr[data-day="2030-02-04"]').waitFor({ state: 'detached' });
+    await page.locator('input[name=weekday-6]').uncheck();
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await expect
+      .poll(async () => (await admin<{ workWeekdays: number[] }>('/api/calendar')).workWeekdays)
+      .toEqual([1, 2, 3, 4, 5]);
+    const after = await admin<{ items: Array<{ areaCode: string }> }>('/api/admin/routing-rules');
+    expect(after.items.some((r) => r.areaCode === street)).toBe(false);
+    await ctx.close();
+  }, 60_000);
+
   it('renders every role main page at phone and desktop sizes', async () => {
     const grids = await admin<{ items: Array<{ code: string }> }>('/api/areas?level=grid&limit=1');
     const grid = grids.items[0]?.code ?? '';
