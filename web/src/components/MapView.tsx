@@ -10,6 +10,8 @@ export interface MapShape {
   fill: string;
   label: string;
   weight?: number;
+  /** Outline colour (dark by default; lighter on the dark dashboard). */
+  stroke?: string;
 }
 
 /** A point to draw (a case, the resident's pin). */
@@ -80,7 +82,7 @@ export function MapView({ shapes, points, bbox, onMapClick, onShapeClick, classN
     layer.clearLayers();
     for (const s of shapes ?? []) {
       const g = L.geoJSON(s.geometry, {
-        style: { color: '#30415d', weight: s.weight ?? 1, fillColor: s.fill, fillOpacity: 0.72 },
+        style: { color: s.stroke ?? '#30415d', weight: s.weight ?? 1, fillColor: s.fill, fillOpacity: 0.72 },
       });
       g.bindTooltip(s.label, { sticky: true });
       g.on('click', (e) => {

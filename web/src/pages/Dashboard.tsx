@@ -18,10 +18,12 @@ const CHILD: Record<string, 'district' | 'street' | 'community' | 'grid'> = {
   9: 'community',
   12: 'grid',
 };
-const RAMP = ['#e8f1fb', '#bcd7f2', '#7fb1e3', '#f4c16b', '#ef8a4a', '#d6452b'];
+// From calm blue to alarm red, readable on the dark background.
+const RAMP = ['#1f4e7a', '#2f77b0', '#4ea1dd', '#f4c16b', '#ef8a4a', '#d6452b'];
+const NONE = '#16263b';
 
 function colour(n: number, max: number): string {
-  if (n <= 0) return '#f3f6fa';
+  if (n <= 0) return NONE;
   const i = Math.min(RAMP.length - 1, Math.ceil((n / Math.max(1, max)) * (RAMP.length - 1)));
   return RAMP[i] ?? '#d6452b';
 }
@@ -106,6 +108,7 @@ export default function Dashboard() {
             geometry: a.geometry,
             fill: colour(n, max),
             weight: level === 'grid' ? 0.5 : 1.2,
+            stroke: '#6f88a8',
             label: `${name(a)} · ${t('openCases')} ${c?.open ?? 0} · ${t('overdueCases')} ${c?.overdue ?? 0}`,
           },
         ];
