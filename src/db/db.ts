@@ -60,7 +60,7 @@ export function isDbUnavailable(err: unknown): boolean {
   const message = (err as { message?: unknown }).message;
   return (
     typeof message === 'string' &&
-    /Connection terminated|connection is closed|Client has encountered a connection error|PGlite is closed|timeout exceeded when trying to connect/i.test(
+    /Connection terminated|connection is closed|Client has encountered a connection error|PGlite is closed|timeout exceeded when trying to connect|Cannot use a pool after calling end/i.test(
       message,
     )
   );

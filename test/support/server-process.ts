@@ -89,6 +89,8 @@ export interface StartServerOptions {
   env?: Record<string, string>;
   /** Give up waiting for /readyz after this long (default 60 s). */
   readyTimeoutMs?: number;
+  /** DATA_DIR to use (kept); default a temp dir removed when the process exits. */
+  dataDir?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ export interface StartServerOptions {
  */
 export async function startServer(opts: StartServerOptions = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'civicgrid-srv-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'civicgrid-srv-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? os.tmpdir(),
@@ -126,7 +128,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
+  if (!opts.dataDir) exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   const baseUrl = `http://127.0.0.1:${port}`;
   const server: ServerProcess = {
     port,
