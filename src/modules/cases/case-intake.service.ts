@@ -168,31 +168,9 @@ export class CaseIntakeService {
           original: true,
           at: now,
         });
-        const event = await this.s.record(tx, c, {
-          actor,
-          action: 'report',
-          fromState: null,
-          departmentCode: route.department,
-          note: '',
-          data: { channel: c.channel, routing: route.reason, hotlineType: c.hotlineType },
-          notify: {
-            audiences: [{ kind: 'area_roles', roles: ['dispatcher'], gridCode }],
-            titleZh: `新上报 ${c.publicCode}`,
-            titleEn: `New report ${c.publicCode}`,
-          },
-        });
-        const photos = input.photoIds ?? [];
-        if (
-          (await repo.attachPhotos(
-            tx,
-            c.id,
-            event.id,
-            photos,
-            actor.kind === 'user' ? actor.userId : null,
-          )) !== photos.length
-        ) {
-          throw CaseErrors.UnknownPhoto({ params: { id: photos.join(',') }, field: 'body/photoIds' });
-        }
+        // Everything but the audited record first: record() takes the audit chain head lock, which
+        // serialises every audited write until COMMIT, so only the photo link may follow it.
+        // The duplicate check (the slowest read) does not see the new case anyway (excluded).
         const possibleDuplicates = await this.candidates(tx, {
           lng: c.lng,
           lat: c.lat,
@@ -218,6 +196,32 @@ export class CaseIntakeService {
           response: result,
           at: now,
         });
+        const event = await this.s.record(tx, c, {
+          actor,
+          action: 'report',
+          fromState: null,
+          departmentCode: route.department,
+          note: '',
+          data: { channel: c.channel, routing: route.reason, hotlineType: c.hotlineType },
+          notify: {
+            audiences: [{ kind: 'area_roles', roles: ['dispatcher'], gridCode }],
+            titleZh: `新上报 ${c.publicCode}`,
+            titleEn: `New report ${c.publicCode}`,
+          },
+        });
+        const photos = input.photoIds ?? [];
+        if (
+          photos.length > 0 &&
+          (await repo.attachPhotos(
+            tx,
+            c.id,
+            event.id,
+            photos,
+            actor.kind === 'user' ? actor.userId : null,
+          )) !== photos.length
+        ) {
+          throw CaseErrors.UnknownPhoto({ params: { id: photos.join(',') }, field: 'body/photoIds' });
+        }
         return result;
       });
       return { result, replayed: false };

@@ -163,20 +163,6 @@ export class CaseSupport {
       departmentCode: event.departmentCode,
     });
     await moveStateCount(tx, c.gridCode, e.fromState, c.state);
-    await this.deps.audit.record(tx, {
-      actor: e.actor,
-      action: `case.${e.action}`,
-      resourceType: 'case',
-      resourceId: String(c.id),
-      areaCode: c.gridCode,
-      details: {
-        publicCode: c.publicCode,
-        from: e.fromState,
-        to: c.state,
-        department: event.departmentCode,
-        eventId: event.id,
-      },
-    });
     if (e.notify && e.notify.audiences.length > 0) {
       await this.notifications.notify(tx, {
         audiences: e.notify.audiences,
@@ -203,6 +189,22 @@ export class CaseSupport {
     };
     // Delivered to listeners on every node when (and only if) this transaction commits.
     await tx.query('SELECT pg_notify($1, $2)', [CASE_EVENTS_CHANNEL, JSON.stringify(message)]);
+    // Last on purpose: the audit append locks the one chain head until COMMIT, and every audited
+    // write in the city waits for that lock; taking it last keeps the hold to a few statements.
+    await this.deps.audit.record(tx, {
+      actor: e.actor,
+      action: `case.${e.action}`,
+      resourceType: 'case',
+      resourceId: String(c.id),
+      areaCode: c.gridCode,
+      details: {
+        publicCode: c.publicCode,
+        from: e.fromState,
+        to: c.state,
+        department: event.departmentCode,
+        eventId: event.id,
+      },
+    });
     return event;
   }
 
