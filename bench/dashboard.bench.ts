@@ -1,0 +1,256 @@
+/**
+ * Dashboard at city scale (PostgreSQL): 10M cases (quick: 1M) over 40,000 grid codes and one year,
+ * generated in SQL (INSERT … SELECT generate_series, 1M rows per step, progress bar), with the
+ * write-time rollups (case_rollup_daily, case_state_counts) built by the same definitions. Then
+ * the dashboard's KPI summary and map (DashboardService, what the API runs) against the same
+ * figures from a raw GROUP BY over `cases`, in the same run: timings, ratio, and equality of the
+ * figures (rollups = recount). The bench schema is dropped afterwards.
+ * Run alone: `npx tsx bench/dashboard.bench.ts [--quick]`.
+ */
+import { pathToFileURL } from 'node:url';
+import cliProgress from 'cli-progress';
+import type { Db } from '../src/db/db.js';
+import { FixedClock } from '../src/lib/clock.js';
+import { localDay } from '../src/modules/cases/case-rollup.js';
+import { LEVEL_CODE_LENGTH, OPEN_STATES } from '../src/modules/dashboard/dashboard.repository.js';
+import { DashboardService } from '../src/modules/dashboard/dashboard.service.js';
+import { systemActor } from '../src/modules/identity/actor.js';
+import { seedCity } from '../test/support/city.js';
+import { createPgSchema } from '../test/support/server-process.js';
+import type { BenchResult } from './bench-result.js';
+
+const log = (s: string): void => console.log(`[dashboard] ${s}`);
+const GRIDS = 40_000;
+/** The generated year ends here (local time UTC+8); the dashboard's clock is set to it. */
+const YEAR_END = new Date('2026-11-30T04:00:00Z');
+
+/** Indexes the dashboard never reads, dropped in the throw-away schema so 10M rows load in minutes. */
+const UNUSED_INDEXES = [
+  'cases_description_trgm',
+  'cases_tasks',
+  'cases_reporter_phone',
+  'cases_reporter',
+  'cases_dup',
+  'cases_running_clock',
+  'cases_state_deadline',
+  'cases_external_ref',
+];
+
+async function generate(db: Db, total: number): Promise<void> {
+  const { rows: cats } = await db.query<{ version: number; code: string }>(
+    'SELECT version, code FROM categories WHERE version = (SELECT max(version) FROM taxonomy_versions) ORDER BY code',
+  );
+  const { rows: area } = await db.query<{ id: number }>('SELECT id FROM areas ORDER BY id LIMIT 1');
+  for (const ix of UNUSED_INDEXES) await db.exec(`DROP INDEX IF EXISTS ${ix}`);
+  await db.exec('ALTER TABLE cases SET (autovacuum_enabled = false)');
+  const step = 1_000_000;
+  const bar = new cliProgress.SingleBar(
+    { format: '[dashboard] cases {bar} {value}/{total} ({eta}s left)', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  const yearStart = YEAR_END.getTime() - 365 * 86_400_000;
+  for (let lo = 1; lo <= total; lo += step) {
+    const hi = Math.min(total, lo + step - 1);
+    // h = a well-mixed hash of g: grid, category, state and deadline status come from its bits.
+    await db.query(
+      `INSERT INTO cases (public_code, state, channel, category_version, category_code, description, lng, lat,
+                          grid_code, area_id, reported_at, closed_at, evaluated_at, evaluation, updated_at,
+                          deadline_status)
+       SELECT 'B' || g, st, 'resident', $1::int, ($2::text[])[1 + (h % array_length($2::text[], 1))], 'bench', 120.5, 31.3,
+              (320501 + (gr % 10))::text || lpad((1 + (gr / 10) % 10)::text, 3, '0')
+                || lpad((1 + (gr / 100) % 20)::text, 3, '0') || lpad((1 + (gr / 2000) % 20)::text, 3, '0'),
+              $3::bigint, rep,
+              CASE WHEN st IN ('closed', 'evaluated') THEN rep + interval '2 days' END,
+              CASE WHEN st = 'evaluated' THEN rep + interval '3 days' END,
+              CASE WHEN st = 'evaluated' THEN (ARRAY['satisfied', 'basically_satisfied', 'dissatisfied'])[1 + (h / 7) % 3] END,
+              rep,
+              CASE WHEN st IN ('closed', 'evaluated') THEN 'ok'
+                   WHEN (h / 13) % 10 = 0 THEN 'overdue' WHEN (h / 13) % 20 = 1 THEN 'due_soon' ELSE 'ok' END
+         FROM (SELECT g, h, (h / 101) % ${GRIDS} AS gr,
+                      to_timestamp($4::double precision + (g::double precision / $5) * 365 * 86400 + (h % 3600)) AS rep,
+                      CASE WHEN g > $5 - $5 / 50 OR (h / 17) % 100 < 3
+                           THEN (ARRAY['reported', 'filed', 'dispatched', 'handling', 'reported_back', 'suspended'])[1 + (h / 19) % 6]
+                           WHEN (h / 23) % 3 = 0 THEN 'closed' ELSE 'evaluated' END AS st
+                 FROM (SELECT g, abs(hashint8(g)) AS h FROM generate_series($6::bigint, $7::bigint) g) s) x`,
+      [cats[0]!.version, cats.map((c) => c.code), area[0]!.id, yearStart / 1000, total, lo, hi],
+    );
+    bar.update(hi);
+  }
+  bar.stop();
+}
+
+/** The write-time rollups for the generated cases, by the same definitions as case-rollup.ts. */
+async function buildRollups(db: Db): Promise<void> {
+  const day = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '8 hours')::date`;
+  await db.exec(`
+    INSERT INTO case_state_counts (grid_code, state, n) SELECT grid_code, state, count(*) FROM cases GROUP BY 1, 2;
+    INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
+      SELECT ${day('reported_at')}, grid_code, '', 'a.report', count(*) FROM cases GROUP BY 1, 2;
+    INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
+      SELECT ${day('closed_at')}, grid_code, '', 'a.verify_pass', count(*) FROM cases
+       WHERE closed_at IS NOT NULL GROUP BY 1, 2;
+    INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
+      SELECT ${day('evaluated_at')}, grid_code, '', 'e.' || evaluation, count(*) FROM cases
+       WHERE evaluation IS NOT NULL GROUP BY 1, 2, 4;
+    ANALYZE cases; ANALYZE case_state_counts; ANALYZE case_rollup_daily;`);
+}
+
+/** The dashboard's figures computed from `cases` alone (the raw GROUP BY baseline). */
+async function rawFigures(db: Db, fromDay: string) {
+  const day = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '8 hours')::date`;
+  const map = async (len: number) =>
+    (
+      await db.query<{ code: string; open: number; overdue: number; due_soon: number }>(
+        `SELECT substr(grid_code, 1, $1) AS code,
+                count(*) FILTER (WHERE state = ANY($2))::int AS open,
+                count(*) FILTER (WHERE state = ANY($2) AND deadline_status = 'overdue')::int AS overdue,
+                count(*) FILTER (WHERE state = ANY($2) AND deadline_status = 'due_soon')::int AS due_soon
+           FROM cases GROUP BY 1 HAVING count(*) FILTER (WHERE state = ANY($2)) > 0 ORDER BY 1`,
+        [len, OPEN_STATES],
+      )
+    ).rows.map((r) => ({ code: r.code, open: r.open, overdue: r.overdue, dueSoon: r.due_soon }));
+  const [district, grid, reported, closed, evals] = await Promise.all([
+    map(LEVEL_CODE_LENGTH.district),
+    map(LEVEL_CODE_LENGTH.grid),
+    db.query<{ day: string; n: number }>(
+      `SELECT ${day('reported_at')}::text AS day, count(*)::int AS n FROM cases
+        WHERE reported_at >= ($1::date - interval '8 hours') GROUP BY 1`,
+      [fromDay],
+    ),
+    db.query<{ day: string; n: number }>(
+      `SELECT ${day('closed_at')}::text AS day, count(*)::int AS n FROM cases
+        WHERE closed_at >= ($1::date - interval '8 hours') GROUP BY 1`,
+      [fromDay],
+    ),
+    db.query<{ e: string; n: number }>(
+      `SELECT evaluation AS e, count(*)::int AS n FROM cases
+        WHERE evaluated_at >= ($1::date - interval '8 hours') GROUP BY 1`,
+      [fromDay],
+    ),
+  ]);
+  return { district, grid, reported: reported.rows, closed: closed.rows, evals: evals.rows };
+}
+
+async function timeIt<T>(fn: () => Promise<T>, reps: number): Promise<{ ms: number; value: T }> {
+  let value = await fn(); // warm
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    value = await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, value };
+}
+
+/** Generates, times both ways, checks equality, drops the schema. */
+export async function runDashboardBench(opts: { quick: boolean }): Promise<BenchResult> {
+  const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!pgUrl) {
+    log('skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
+    return { name: 'dashboard at city scale', metrics: { skipped: 'no PostgreSQL URL' }, goals: [] };
+  }
+  const total = opts.quick ? 1_000_000 : 10_000_000;
+  const pgs = await createPgSchema(pgUrl, 'cg_bench_dash');
+  try {
+    await seedCity(pgs.db);
+    let t = performance.now();
+    await generate(pgs.db, total);
+    const genMs = performance.now() - t;
+    log(
+      `${total.toLocaleString()} cases in ${(genMs / 1000).toFixed(1)} s (${Math.round(total / (genMs / 1000)).toLocaleString()} rows/s)`,
+    );
+    t = performance.now();
+    await buildRollups(pgs.db);
+    const rollupMs = performance.now() - t;
+    const sizes = (
+      await pgs.db.query<{ cases: number; rollup: number; states: number; mb: number }>(
+        `SELECT (SELECT count(*) FROM case_rollup_daily)::int AS rollup, (SELECT count(*) FROM case_state_counts)::int AS states,
+                (pg_total_relation_size('cases') / 1048576)::int AS mb, 0 AS cases`,
+      )
+    ).rows[0]!;
+    log(
+      `rollups built in ${(rollupMs / 1000).toFixed(1)} s: ${sizes.rollup.toLocaleString()} daily rows, ${sizes.states.toLocaleString()} state rows; cases table ${sizes.mb} MB`,
+    );
+
+    const dashboard = new DashboardService({ db: pgs.db, clock: new FixedClock(YEAR_END), tileUrl: '' });
+    const admin = systemActor('bench');
+    const reps = 5;
+    const summary = await timeIt(() => dashboard.summary(admin, null), reps);
+    const mapDistrict = await timeIt(() => dashboard.map(admin, 'district', null), reps);
+    const mapGrid = await timeIt(() => dashboard.map(admin, 'grid', null), reps);
+    const fromDay = localDay(new Date(YEAR_END.getTime() - 29 * 86_400_000));
+    const raw = await timeIt(() => rawFigures(pgs.db, fromDay), 3);
+    const rollupMs2 = summary.ms + mapDistrict.ms + mapGrid.ms;
+    log(
+      `rollups: summary ${summary.ms.toFixed(1)} ms, map(district) ${mapDistrict.ms.toFixed(1)} ms, map(grid, ${mapGrid.value.length} grids) ${mapGrid.ms.toFixed(1)} ms`,
+    );
+    log(`raw GROUP BY over cases (same figures): ${raw.ms.toFixed(0)} ms`);
+
+    // Equality: rollup answers = recount from cases.
+    const mismatches: string[] = [];
+    const same = (what: string, a: unknown, b: unknown) => {
+      if (JSON.stringify(a) !== JSON.stringify(b)) mismatches.push(what);
+    };
+    same('map district', mapDistrict.value, raw.value.district);
+    same('map grid', mapGrid.value, raw.value.grid);
+    const byDay = (rows: Array<{ day: string; n: number }>) => new Map(rows.map((r) => [r.day, r.n]));
+    const rep = byDay(raw.value.reported);
+    const clo = byDay(raw.value.closed);
+    for (const d of summary.value.trend) {
+      if ((rep.get(d.day) ?? 0) !== d.reported || (clo.get(d.day) ?? 0) !== d.closed)
+        mismatches.push(`trend ${d.day}`);
+    }
+    same(
+      'open/overdue/dueSoon',
+      [summary.value.open, summary.value.overdue, summary.value.dueSoon],
+      [
+        raw.value.district.reduce((s, c) => s + c.open, 0),
+        raw.value.district.reduce((s, c) => s + c.overdue, 0),
+        raw.value.district.reduce((s, c) => s + c.dueSoon, 0),
+      ],
+    );
+    const ev = new Map(raw.value.evals.map((r) => [r.e, r.n]));
+    const evaluated =
+      (ev.get('satisfied') ?? 0) + (ev.get('basically_satisfied') ?? 0) + (ev.get('dissatisfied') ?? 0);
+    const sat =
+      evaluated > 0
+        ? ((ev.get('satisfied') ?? 0) + 0.9 * (ev.get('basically_satisfied') ?? 0)) / evaluated
+        : null;
+    same('satisfaction', summary.value.rates.satisfaction, sat);
+    if (mismatches.length > 0) log(`MISMATCH: ${mismatches.slice(0, 10).join(', ')}`);
+    else log('rollups equal the recount (map at district and grid level, trend, KPI counts, satisfaction)');
+
+    const worst = Math.max(summary.ms, mapDistrict.ms, mapGrid.ms);
+    const ratio = raw.ms / rollupMs2;
+    return {
+      name: `dashboard at city scale (${total.toLocaleString()} cases, PostgreSQL)`,
+      metrics: {
+        cases: total,
+        grids: GRIDS,
+        generateSec: Number((genMs / 1000).toFixed(1)),
+        rollupBuildSec: Number((rollupMs / 1000).toFixed(1)),
+        casesTableMB: sizes.mb,
+        summaryMs: Number(summary.ms.toFixed(1)),
+        mapDistrictMs: Number(mapDistrict.ms.toFixed(1)),
+        mapGridMs: Number(mapGrid.ms.toFixed(1)),
+        rawGroupByMs: Math.round(raw.ms),
+        ratio: Number(ratio.toFixed(1)),
+        mismatches: mismatches.length,
+      },
+      goals: [
+        { goal: 'each dashboard query < 300 ms', met: worst < 300 },
+        { goal: '≥ 10× the raw GROUP BY', met: ratio >= 10 },
+        { goal: 'rollups equal a recount', met: mismatches.length === 0 },
+      ],
+    };
+  } finally {
+    await pgs.dispose();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+  console.log(JSON.stringify(await runDashboardBench({ quick }), null, 2));
+}
