@@ -26,7 +26,10 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       started = Date.now();
       if (stream.isTTY) {
         bar = new cliProgress.SingleBar(
-          { format: `${l.padEnd(28)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, stream },
+          {
+            format: `${l.padEnd(28)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`,
+            stream,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(t, 0);
@@ -41,7 +44,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
         bar.stop();
         bar = undefined;
       } else {
-        stream.write(`${label.padEnd(28)} ${total} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        stream.write(
+          `${label.padEnd(28)} ${total} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
       }
     },
   };

@@ -4,7 +4,9 @@ import { MigrationError, migrate } from '../db/migrate.js';
 import { openDb } from '../db/open-db.js';
 
 /** Loads config and opens + migrates the database, or exits with a message naming the problem. */
-export async function openRuntime(log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<{
+export async function openRuntime(
+  log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`),
+): Promise<{
   config: Config;
   db: Db;
 }> {
@@ -16,7 +18,9 @@ export async function openRuntime(log: (msg: string) => void = (m) => process.st
     throw err;
   }
   const db = await openDb(config, (e) => log(`database connection error: ${e.message}`)).catch((err: Error) =>
-    fail(`Cannot open the database (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}): ${err.message}`),
+    fail(
+      `Cannot open the database (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}): ${err.message}`,
+    ),
   );
   try {
     const report = await migrate(db);

@@ -101,7 +101,8 @@ export function loadConfig(env: Env = process.env): Config {
   const mode = enumVar(env, 'NODE_ENV', ['production', 'development', 'test'] as const, 'development');
   const port = intVar(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST && env.HOST !== '' ? env.HOST : 'localhost';
-  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host))
+    throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
   let databaseUrl: string | undefined;
   if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') {
     let url: URL;

@@ -6,7 +6,10 @@ import { openPglite } from './pglite-driver.js';
 import { openPostgres } from './postgres-driver.js';
 
 /** Opens the database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
-export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>, onError?: (e: Error) => void): Promise<Db> {
+export async function openDb(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  onError?: (e: Error) => void,
+): Promise<Db> {
   if (config.databaseUrl) {
     return openPostgres({ connectionString: config.databaseUrl, ...(onError ? { onError } : {}) });
   }

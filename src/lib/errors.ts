@@ -60,7 +60,10 @@ export interface RaiseOptions {
 }
 
 /** A factory for one error code: `const NotFound = defineError(...); throw NotFound({ params })`. */
-export type ErrorFactory = ((opts?: RaiseOptions) => AppError) & { readonly code: string; readonly kind: ErrorKind };
+export type ErrorFactory = ((opts?: RaiseOptions) => AppError) & {
+  readonly code: string;
+  readonly kind: ErrorKind;
+};
 
 const registry = new Map<string, { kind: ErrorKind; messages: Messages }>();
 

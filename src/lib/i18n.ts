@@ -4,7 +4,11 @@ import { LOCALES, type Locale } from '../config/config.js';
  * Picks the response locale: an explicit user setting wins, then the best Accept-Language
  * match (any zh* → zh-CN, any en* → en), then the server default.
  */
-export function pickLocale(acceptLanguage: string | undefined, userLocale: string | undefined, fallback: Locale): Locale {
+export function pickLocale(
+  acceptLanguage: string | undefined,
+  userLocale: string | undefined,
+  fallback: Locale,
+): Locale {
   if (userLocale && (LOCALES as readonly string[]).includes(userLocale)) return userLocale as Locale;
   if (!acceptLanguage) return fallback;
   const ranked = acceptLanguage

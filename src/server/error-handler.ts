@@ -38,7 +38,8 @@ export function toAppError(err: unknown, requestId: string): AppError {
   const fe = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(fe.validation)) {
     const first: ValidationIssue = fe.validation[0] ?? {};
-    const missing = typeof first.params?.missingProperty === 'string' ? `/${first.params.missingProperty}` : '';
+    const missing =
+      typeof first.params?.missingProperty === 'string' ? `/${first.params.missingProperty}` : '';
     const extra =
       typeof first.params?.additionalProperty === 'string' ? `/${first.params.additionalProperty}` : '';
     const field = `${fe.validationContext ?? 'body'}${first.instancePath ?? ''}${missing}${extra}`;

@@ -58,7 +58,9 @@ describeEachDriver('migrations', (t) => {
   it('are applied once and recorded with a checksum', async () => {
     const again = await migrate(t().db);
     expect(again.applied).toEqual([]);
-    const { rows } = await t().db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations');
+    const { rows } = await t().db.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM schema_migrations',
+    );
     expect(rows.length).toBe(loadMigrations().length);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
   });

@@ -15,7 +15,10 @@ export function testConfig(overrides: Record<string, string> = {}) {
 }
 
 /** Builds the real application over a test database (inject() requests, no port). */
-export async function buildTestApp(db: Db, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<BuiltApp> {
+export async function buildTestApp(
+  db: Db,
+  opts: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<BuiltApp> {
   const built = await buildApp({ config: testConfig(opts.env), db, clock: opts.clock ?? systemClock });
   await built.app.ready();
   return built;

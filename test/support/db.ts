@@ -58,7 +58,10 @@ function markPostgresSuiteRan(): void {
 }
 
 /** The drivers to test against: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
-export const DRIVERS: ReadonlyArray<{ name: 'pglite' | 'postgres'; open: (o?: { migrate?: boolean }) => Promise<TestDb> }> = [
+export const DRIVERS: ReadonlyArray<{
+  name: 'pglite' | 'postgres';
+  open: (o?: { migrate?: boolean }) => Promise<TestDb>;
+}> = [
   { name: 'pglite', open: pgliteTestDb },
   ...(PG_URL ? [{ name: 'postgres' as const, open: postgresTestDb }] : []),
 ];

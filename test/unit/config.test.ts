@@ -35,8 +35,8 @@ describe('config', () => {
   });
 
   it('accepts a PostgreSQL URL', () => {
-    expect(loadConfig({ ...SECRETS, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }).databaseUrl).toContain(
-      '127.0.0.1',
-    );
+    expect(
+      loadConfig({ ...SECRETS, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }).databaseUrl,
+    ).toContain('127.0.0.1');
   });
 });

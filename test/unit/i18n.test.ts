@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pickLocale } from '../../src/lib/i18n.js';
 import { CommonErrors } from '../../src/lib/errors.js';
+import { pickLocale } from '../../src/lib/i18n.js';
 
 describe('locale negotiation', () => {
   it('prefers the user setting, then Accept-Language by weight, then the default', () => {

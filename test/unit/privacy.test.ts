@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FieldCipher, maskAddress, maskIdNumber, maskName, maskPhone, UNMASKED_PII_PATTERNS } from '../../src/lib/privacy.js';
+import {
+  FieldCipher,
+  maskAddress,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+  UNMASKED_PII_PATTERNS,
+} from '../../src/lib/privacy.js';
 
 describe('privacy primitives', () => {
   const cipher = new FieldCipher('k'.repeat(32));

@@ -1,8 +1,8 @@
 import { generateCityGeometry } from '../demo/city-geometry.js';
 import type { DemoStep } from '../demo/demo-step.js';
 import { AreaRepository } from './area.repository.js';
-import { describeGeometry } from './area-geometry.js';
 import type { NewArea } from './area.types.js';
+import { describeGeometry } from './area-geometry.js';
 
 /** Demo step: the city, its districts, streets, communities and ~2,000 unit grids. */
 export const areasDemoStep: DemoStep = {

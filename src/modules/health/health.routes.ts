@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { CommonErrors } from '../../lib/errors.js';
 import type { TypedApp } from '../../server/app.js';
 import type { AppContext } from '../../server/context.js';
 import { sendError } from '../../server/error-handler.js';
-import { CommonErrors } from '../../lib/errors.js';
 
 const READY_TIMEOUT_MS = 2_000;
 
@@ -34,7 +34,10 @@ export function healthRoutes(app: TypedApp, ctx: AppContext): void {
         await Promise.race([
           ctx.db.ping(),
           new Promise((_, reject) => {
-            timer = setTimeout(() => reject(Object.assign(new Error('ping timeout'), { code: 'ETIMEDOUT' })), READY_TIMEOUT_MS);
+            timer = setTimeout(
+              () => reject(Object.assign(new Error('ping timeout'), { code: 'ETIMEDOUT' })),
+              READY_TIMEOUT_MS,
+            );
           }),
         ]);
         return { status: 'ready' as const, database: ctx.db.driver };

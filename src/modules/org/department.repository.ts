@@ -27,9 +27,19 @@ export class DepartmentRepository {
 
   /** All active departments ordered by code. */
   async listActive(q: Queryable): Promise<DepartmentRecord[]> {
-    const { rows } = await q.query<{ code: string; name_zh: string; name_en: string; kind: string; active: boolean }>(
-      'SELECT code, name_zh, name_en, kind, active FROM departments WHERE active ORDER BY code',
-    );
-    return rows.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, kind: r.kind, active: r.active }));
+    const { rows } = await q.query<{
+      code: string;
+      name_zh: string;
+      name_en: string;
+      kind: string;
+      active: boolean;
+    }>('SELECT code, name_zh, name_en, kind, active FROM departments WHERE active ORDER BY code');
+    return rows.map((r) => ({
+      code: r.code,
+      nameZh: r.name_zh,
+      nameEn: r.name_en,
+      kind: r.kind,
+      active: r.active,
+    }));
   }
 }

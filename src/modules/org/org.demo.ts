@@ -1,6 +1,6 @@
 import type { DemoStep } from '../demo/demo-step.js';
-import { DEPARTMENTS } from './departments.seed.js';
 import { DepartmentRepository } from './department.repository.js';
+import { DEPARTMENTS } from './departments.seed.js';
 
 /** Demo step: the city's departments. */
 export const departmentsDemoStep: DemoStep = {
