@@ -3,13 +3,19 @@
  * variants (for CI smoke runs). Exit code 1 when a benchmark throws (e.g. answers differ).
  */
 import type { BenchResult } from './bench-result.js';
+import { runDashboardBench } from './dashboard.bench.js';
+import { runIntakeBench } from './intake.bench.js';
 import { runLocateBench } from './locate.bench.js';
 import { runRegistryImportBench } from './registry-import.bench.js';
+import { runSseBench } from './sse.bench.js';
 
 /** A benchmark entry: add new ones here. */
 const BENCHES: Array<{ name: string; run: (opts: { quick: boolean }) => Promise<BenchResult> }> = [
   { name: 'locate', run: runLocateBench },
   { name: 'registry-import', run: runRegistryImportBench },
+  { name: 'intake', run: runIntakeBench },
+  { name: 'dashboard', run: runDashboardBench },
+  { name: 'sse', run: runSseBench },
 ];
 
 async function main(): Promise<void> {
