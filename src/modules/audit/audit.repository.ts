@@ -73,16 +73,6 @@ export interface AuditFilter {
 
 /** The only SQL for the audit trail. Rows are only ever inserted. */
 export class AuditRepository {
-  /** Locks the chain head for the rest of the transaction and returns it. */
-  async lockHead(q: Queryable): Promise<{ seq: number; hash: string }> {
-    const { rows } = await q.query<{ seq: number | string; hash: string }>(
-      'SELECT seq, hash FROM audit_head WHERE id FOR UPDATE',
-    );
-    const head = rows[0];
-    if (!head) throw new Error('audit_head row is missing: the audit chain cannot be extended');
-    return { seq: Number(head.seq), hash: head.hash };
-  }
-
   /** Reads the chain head without locking (verify compares it with the last row). */
   async head(q: Queryable): Promise<{ seq: number; hash: string }> {
     const { rows } = await q.query<{ seq: number | string; hash: string }>(
@@ -92,12 +82,34 @@ export class AuditRepository {
     return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: '' };
   }
 
-  /** Appends one record and moves the head to it (caller holds the head lock). */
-  async append(q: Queryable, r: AuditRecord): Promise<void> {
-    await q.query(
-      `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14)`,
+  /**
+   * Locks the head, appends one record and moves the head — in ONE statement (one round trip), so
+   * the head lock, which every audited write in the city waits for until COMMIT, is held for as
+   * short a time as possible. The hash is computed in SQL as sha256(prev_hash ‖ body), where
+   * `bodyBeforeSeq` is the record's canonical JSON up to `"seq":` (seq is its last key) and the
+   * seq digits and closing brace are added from the locked head. Returns what was written; the
+   * caller re-checks the hash in JS. SELECT … FOR UPDATE returns the newest committed head after a
+   * wait (READ COMMITTED), so concurrent appenders chain one after another.
+   */
+  async appendNext(
+    q: Queryable,
+    r: Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>,
+    bodyBeforeSeq: string,
+  ): Promise<{ seq: number; prevHash: string; hash: string }> {
+    const { rows } = await q.query<{ seq: number | string; prev_hash: string; hash: string }>(
+      `WITH old AS (SELECT seq, hash FROM audit_head WHERE id FOR UPDATE),
+       ins AS (
+         INSERT INTO audit_log (${COLUMNS})
+         SELECT old.seq + 1, $1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text,
+                $8::text, $9::text, $10::jsonb, $11::text, old.hash,
+                encode(sha256(convert_to(old.hash || $12::text || (old.seq + 1)::text || '}', 'UTF8')), 'hex')
+           FROM old
+         RETURNING seq, prev_hash, hash
+       ), moved AS (
+         UPDATE audit_head SET seq = ins.seq, hash = ins.hash FROM ins WHERE audit_head.id RETURNING audit_head.seq
+       )
+       SELECT ins.seq, ins.prev_hash, ins.hash FROM ins, moved`,
       [
-        r.seq,
         r.at,
         r.actorKind,
         r.actorId,
@@ -109,11 +121,12 @@ export class AuditRepository {
         r.purpose,
         r.details,
         r.origin,
-        r.prevHash,
-        r.hash,
+        bodyBeforeSeq,
       ],
     );
-    await q.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id', [r.seq, r.hash]);
+    const row = rows[0];
+    if (!row) throw new Error('audit_head row is missing: the audit chain cannot be extended');
+    return { seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
   }
 
   /** Records in chain order after `afterSeq` (verify walks the chain in batches). */

@@ -21,7 +21,22 @@ export type VerifyResult = { ok: true; records: number } | ({ ok: false; records
 
 /** The hash of a record: sha256(prev_hash || canonical JSON of every other column). */
 export function hashRecord(r: Omit<AuditRecord, 'hash'>): string {
-  const body = canonicalJson({
+  return createHash('sha256').update(r.prevHash).update(recordBody(r)).digest('hex');
+}
+
+/**
+ * The canonical JSON of a record up to and including `"seq":` — seq sorts last among the keys —
+ * so the database can finish the body with the seq it assigns under the head lock.
+ */
+export function bodyBeforeSeq(r: Omit<AuditRecord, 'hash' | 'seq' | 'prevHash'>): string {
+  const full = recordBody({ ...r, seq: 0 });
+  const tail = ',"seq":0}';
+  if (!full.endsWith(tail)) throw new Error('audit body: seq is not the last canonical key');
+  return `${full.slice(0, -tail.length)},"seq":`;
+}
+
+function recordBody(r: Omit<AuditRecord, 'hash' | 'prevHash'>): string {
+  return canonicalJson({
     seq: r.seq,
     at: r.at.toISOString(),
     actorKind: r.actorKind,
@@ -35,7 +50,6 @@ export function hashRecord(r: Omit<AuditRecord, 'hash'>): string {
     details: r.details,
     origin: r.origin,
   });
-  return createHash('sha256').update(r.prevHash).update(body).digest('hex');
 }
 
 function actorColumns(actor: Actor): Pick<AuditRecord, 'actorKind' | 'actorId' | 'actorName'> {
@@ -61,11 +75,9 @@ export class AuditService implements AuditWriter {
     private readonly repo = new AuditRepository(),
   ) {}
 
-  /** Appends the entry to the chain in the caller's transaction. */
+  /** Appends the entry to the chain in the caller's transaction (one statement; see appendNext). */
   async record(tx: Queryable, entry: AuditEntry): Promise<void> {
-    const head = await this.repo.lockHead(tx);
-    const base: Omit<AuditRecord, 'hash'> = {
-      seq: head.seq + 1,
+    const base: Omit<AuditRecord, 'hash' | 'seq' | 'prevHash'> = {
       // Millisecond precision: the value read back from timestamptz hashes the same.
       at: new Date(this.clock.now().getTime()),
       ...actorColumns(entry.actor),
@@ -77,9 +89,11 @@ export class AuditService implements AuditWriter {
       // Round-trip through JSON so what is hashed equals what jsonb gives back.
       details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
       origin: entry.origin ?? null,
-      prevHash: head.hash,
     };
-    await this.repo.append(tx, { ...base, hash: hashRecord(base) });
+    const written = await this.repo.appendNext(tx, base, bodyBeforeSeq(base));
+    // The SQL hash must be the one verify() recomputes; if not, refuse (the transaction rolls back).
+    if (hashRecord({ ...base, seq: written.seq, prevHash: written.prevHash }) !== written.hash)
+      throw new Error('audit hash computed by the database differs from the canonical hash');
   }
 
   /**
