@@ -19,6 +19,47 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
+  /**
+   * Bulk-loads rows with `COPY table (columns) FROM STDIN` on this connection (inside the
+   * transaction when this is one): far cheaper for the server than multi-row INSERTs of large
+   * arrays. Only the PostgreSQL driver has it; callers keep an INSERT path for when it is
+   * absent (PGlite). Resolves to the number of rows copied.
+   */
+  copyFrom?(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number>;
+}
+
+/** One value of a COPY row: arrays become PostgreSQL array literals, null/undefined NULL. */
+export type CopyValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Date
+  | null
+  | undefined
+  | ReadonlyArray<string | number | null>;
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function arrayLiteral(values: ReadonlyArray<string | number | null>): string {
+  const items = values.map((v) =>
+    v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`,
+  );
+  return `{${items.join(',')}}`;
+}
+
+/**
+ * One value in COPY text format (tab-separated, `\N` for NULL, backslash escapes). Shared by the
+ * driver and its tests so the escaping rules live in one place.
+ */
+export function copyTextValue(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (value instanceof Date) return value.toISOString();
+  else if (Array.isArray(value)) text = arrayLiteral(value);
+  else return String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c) : text;
 }
 
 /** A handle to the database shared by the whole process. */

@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.js';
-import { isDbUnavailable, toParam } from './db.js';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import type { CopyValue, Db, Queryable, QueryResult } from './db.js';
+import { copyTextValue, isDbUnavailable, toParam } from './db.js';
 
 const { Pool, types } = pg;
 
@@ -11,8 +14,60 @@ const typeParsers: Record<number, (v: string) => unknown> = {
   [types.builtins.DATE]: (v) => v,
 };
 
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** A table or column name, checked and quoted: COPY takes no parameters for them. */
+function quoteIdent(name: string): string {
+  const parts = name.split('.');
+  if (parts.length > 2 || !parts.every((p) => IDENT.test(p))) throw new Error(`bad identifier ${name}`);
+  return parts.map((p) => `"${p}"`).join('.');
+}
+
+/** COPY text lines, about 64 kB per piece so the socket sees few large writes. */
+function* copyText(rows: Iterable<readonly CopyValue[]>): Generator<string> {
+  let buf = '';
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyTextValue(row[i]);
+    buf += `${line}\n`;
+    if (buf.length >= 65_536) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** COPY … FROM STDIN on one client (the transaction's own, so the rows share its fate). */
+async function copyRows(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly CopyValue[]>,
+): Promise<number> {
+  const stream = client.query(
+    copyFromStdin(`COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`),
+  );
+  await pipeline(Readable.from(copyText(rows)), stream);
+  return stream.rowCount;
+}
+
 function wrap(q: pg.Pool | pg.PoolClient): Queryable {
   return {
+    async copyFrom(table, columns, rows) {
+      if (!(q instanceof pg.Pool)) return copyRows(q, table, columns, rows);
+      const client = await q.connect();
+      let failure: Error | undefined;
+      try {
+        return await copyRows(client, table, columns, rows);
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err));
+        throw err;
+      } finally {
+        // A connection whose COPY failed mid-stream is not trusted back into the pool.
+        client.release(failure);
+      }
+    },
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
       const res = await q.query(sql, params.map(toParam));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };

@@ -48,6 +48,70 @@ describeEachDriver('db layer', (t) => {
     expect(got).toEqual(['hello', 'in-tx']);
   });
 
+  it('bulk-loads rows with COPY in the caller transaction on PostgreSQL (PGlite has no copyFrom)', async () => {
+    const db = t().db;
+    if (db.driver === 'pglite') {
+      // Callers fall back to their INSERT path (the registry import's unnest inserts).
+      expect(db.copyFrom).toBeUndefined();
+      await db.transaction(async (tx) => {
+        expect(tx.copyFrom).toBeUndefined();
+      });
+      return;
+    }
+    await db.exec(
+      'CREATE TABLE copy_probe (id int PRIMARY KEY, t text, n bigint, tags text[], at timestamptz)',
+    );
+    const awkward = 'tab\there\nnew \\ slash, "quoted" 路灯\r';
+    const at = new Date('2026-03-01T08:00:00.000Z');
+    const seen = await db.transaction(async (tx) => {
+      const copied = await tx.copyFrom?.(
+        'copy_probe',
+        ['id', 't', 'n', 'tags', 'at'],
+        [
+          [1, awkward, 42, ['a', 'b,c', 'd"e\\f', null], at],
+          [2, null, null, [], null],
+          [3, '\\N', 7n, undefined, undefined],
+        ],
+      );
+      expect(copied).toBe(3);
+      // Same connection as the transaction: the rows are visible before commit.
+      const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM copy_probe');
+      return rows[0]?.n;
+    });
+    expect(seen).toBe(3);
+    const { rows } = await db.query<{
+      id: number;
+      t: string | null;
+      n: number | null;
+      tags: string[] | null;
+      at: Date | null;
+    }>('SELECT id, t, n, tags, at FROM copy_probe ORDER BY id');
+    expect(rows).toEqual([
+      { id: 1, t: awkward, n: 42, tags: ['a', 'b,c', 'd"e\\f', null], at },
+      { id: 2, t: null, n: null, tags: [], at: null },
+      { id: 3, t: '\\N', n: 7, tags: null, at: null },
+    ]);
+    // Rolled back with the transaction, whether the caller or the COPY itself fails.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.copyFrom?.('copy_probe', ['id'], [[10]]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.copyFrom?.('copy_probe', ['id'], [[20], [1]]);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    const after = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM copy_probe');
+    expect(after.rows[0]?.n).toBe(3);
+    // Outside a transaction it borrows a pool client; names are checked, never interpolated raw.
+    expect(await db.copyFrom?.('copy_probe', ['id'], [[30]])).toBe(1);
+    await expect(db.copyFrom?.('copy_probe; DROP TABLE copy_probe', ['id'], [])).rejects.toThrow(
+      /bad identifier/,
+    );
+  });
+
   it('has pg_trgm for text similarity', async () => {
     const { rows } = await t().db.query<{ s: number }>("SELECT similarity('路灯不亮', '路灯坏了不亮') AS s");
     expect(rows[0]?.s).toBeGreaterThan(0.2);

@@ -51,7 +51,8 @@ function isCsvError(err: unknown): err is Error & { code: string } {
 
 /**
  * Writes one chunk: new identity numbers in one insert (first row of each wins) with their
- * provenance; every other row (a person that already exists, or a later row of the same number)
+ * provenance — through COPY and one set-based statement where the driver has `copyFrom`
+ * (PostgreSQL), multi-row unnest inserts otherwise (PGlite); every other row (a person that already exists, or a later row of the same number)
  * goes to the stage for the set-based merge at the end of the batch.
  */
 async function writeChunk(
@@ -69,6 +70,15 @@ async function writeChunk(
       firsts.push(r);
     }
   });
+  if (tx.copyFrom) {
+    return repo.writePersonChunkByCopy(
+      tx,
+      batchId,
+      rows,
+      rows.map((r, i) => firstIndex.get(r.idHash) === i),
+      at,
+    );
+  }
   const made = await repo.insertNewPeople(tx, firsts, at);
   const createdId = new Map(made.map((m) => [m.idHash, m.id]));
   const provenance: Array<{ entityId: number; rowNo: number; fields: readonly string[] }> = [];
@@ -127,6 +137,7 @@ export async function importPersonBatch(
     if (outstanding.length >= 3) await outstanding.shift();
   };
   await repo.resetPersonStage(tx);
+  if (tx.copyFrom) await repo.lockPersonImports(tx);
   try {
     for await (const row of input.rows) {
       if (!headerChecked) {
