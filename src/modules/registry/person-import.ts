@@ -2,7 +2,8 @@
  * The merge pipeline of one population batch, shared by the department-file import and the demo
  * city so both store people the same way. Rows are validated and sealed (person-row.ts) and
  * written chunk by chunk inside the caller's transaction: the first row of an unknown identity
- * number creates the person in one multi-row insert (with its provenance); every other row goes
+ * number creates the person (with its provenance) — by COPY on PostgreSQL, in one multi-row
+ * insert on PGlite; every other row goes
  * to a staging table and, after the last chunk, merges set-based in one pass (fill empty fields,
  * conflicts, provenance). While the database works on one chunk the next is parsed and sealed,
  * so CPU and database overlap.
