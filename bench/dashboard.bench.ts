@@ -53,8 +53,13 @@ async function generate(db: Db, total: number): Promise<void> {
   for (let lo = 1; lo <= total; lo += step) {
     const hi = Math.min(total, lo + step - 1);
     // h = a well-mixed hash of g: grid, category, state and deadline status come from its bits.
-    await db.query(
-      `INSERT INTO cases (public_code, state, channel, category_version, category_code, description, lng, lat,
+    // The rollups of each step are added in the same statement, as intake adds them at write time.
+    const day = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '8 hours')::date`;
+    await db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL work_mem = '256MB'`);
+      await tx.query(
+        `WITH ins AS (
+         INSERT INTO cases (public_code, state, channel, category_version, category_code, description, lng, lat,
                           grid_code, area_id, reported_at, closed_at, evaluated_at, evaluation, updated_at,
                           deadline_status)
        SELECT 'B' || g, st, 'resident', $1::int, ($2::text[])[1 + (h % array_length($2::text[], 1))], 'bench', 120.5, 31.3,
@@ -72,28 +77,30 @@ async function generate(db: Db, total: number): Promise<void> {
                       CASE WHEN g > $5 - $5 / 50 OR (h / 17) % 100 < 3
                            THEN (ARRAY['reported', 'filed', 'dispatched', 'handling', 'reported_back', 'suspended'])[1 + (h / 19) % 6]
                            WHEN (h / 23) % 3 = 0 THEN 'closed' ELSE 'evaluated' END AS st
-                 FROM (SELECT g, abs(hashint8(g)) AS h FROM generate_series($6::bigint, $7::bigint) g) s) x`,
-      [cats[0]!.version, cats.map((c) => c.code), area[0]!.id, yearStart / 1000, total, lo, hi],
-    );
+                 FROM (SELECT g, abs(hashint8(g)) AS h FROM generate_series($6::bigint, $7::bigint) g) s) x
+         RETURNING grid_code, state, reported_at, closed_at, evaluated_at, evaluation
+       ), states AS (
+         INSERT INTO case_state_counts (grid_code, state, n) SELECT grid_code, state, count(*) FROM ins GROUP BY 1, 2
+         ON CONFLICT (grid_code, state) DO UPDATE SET n = case_state_counts.n + excluded.n
+       ), metrics AS (
+         SELECT ${day('reported_at')} AS day, grid_code, 'a.report' AS metric FROM ins
+         UNION ALL SELECT ${day('closed_at')}, grid_code, 'a.verify_pass' FROM ins WHERE closed_at IS NOT NULL
+         UNION ALL SELECT ${day('evaluated_at')}, grid_code, 'e.' || evaluation FROM ins WHERE evaluation IS NOT NULL
+       )
+       INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
+       SELECT day, grid_code, '', metric, count(*) FROM metrics GROUP BY 1, 2, 4
+       ON CONFLICT (day, grid_code, department_code, metric) DO UPDATE SET n = case_rollup_daily.n + excluded.n`,
+        [cats[0]!.version, cats.map((c) => c.code), area[0]!.id, yearStart / 1000, total, lo, hi],
+      );
+    });
     bar.update(hi);
   }
   bar.stop();
 }
 
-/** The write-time rollups for the generated cases, by the same definitions as case-rollup.ts. */
-async function buildRollups(db: Db): Promise<void> {
-  const day = (col: string) => `((${col} AT TIME ZONE 'UTC') + interval '8 hours')::date`;
-  await db.exec(`
-    INSERT INTO case_state_counts (grid_code, state, n) SELECT grid_code, state, count(*) FROM cases GROUP BY 1, 2;
-    INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
-      SELECT ${day('reported_at')}, grid_code, '', 'a.report', count(*) FROM cases GROUP BY 1, 2;
-    INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
-      SELECT ${day('closed_at')}, grid_code, '', 'a.verify_pass', count(*) FROM cases
-       WHERE closed_at IS NOT NULL GROUP BY 1, 2;
-    INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
-      SELECT ${day('evaluated_at')}, grid_code, '', 'e.' || evaluation, count(*) FROM cases
-       WHERE evaluation IS NOT NULL GROUP BY 1, 2, 4;
-    ANALYZE cases; ANALYZE case_state_counts; ANALYZE case_rollup_daily;`);
+/** Fresh planner statistics after the bulk load (autovacuum is off for the load). */
+async function analyze(db: Db): Promise<void> {
+  await db.exec('ANALYZE cases; ANALYZE case_state_counts; ANALYZE case_rollup_daily;');
 }
 
 /** The dashboard's figures computed from `cases` alone (the raw GROUP BY baseline). */
@@ -162,7 +169,7 @@ export async function runDashboardBench(opts: { quick: boolean }): Promise<Bench
       `${total.toLocaleString()} cases in ${(genMs / 1000).toFixed(1)} s (${Math.round(total / (genMs / 1000)).toLocaleString()} rows/s)`,
     );
     t = performance.now();
-    await buildRollups(pgs.db);
+    await analyze(pgs.db);
     const rollupMs = performance.now() - t;
     const sizes = (
       await pgs.db.query<{ cases: number; rollup: number; states: number; mb: number }>(
@@ -171,7 +178,7 @@ export async function runDashboardBench(opts: { quick: boolean }): Promise<Bench
       )
     ).rows[0]!;
     log(
-      `rollups built in ${(rollupMs / 1000).toFixed(1)} s: ${sizes.rollup.toLocaleString()} daily rows, ${sizes.states.toLocaleString()} state rows; cases table ${sizes.mb} MB`,
+      `analyzed in ${(rollupMs / 1000).toFixed(1)} s (rollups were added per step): ${sizes.rollup.toLocaleString()} daily rows, ${sizes.states.toLocaleString()} state rows; cases table ${sizes.mb} MB`,
     );
 
     const dashboard = new DashboardService({ db: pgs.db, clock: new FixedClock(YEAR_END), tileUrl: '' });
@@ -230,7 +237,7 @@ export async function runDashboardBench(opts: { quick: boolean }): Promise<Bench
         cases: total,
         grids: GRIDS,
         generateSec: Number((genMs / 1000).toFixed(1)),
-        rollupBuildSec: Number((rollupMs / 1000).toFixed(1)),
+        analyzeSec: Number((rollupMs / 1000).toFixed(1)),
         casesTableMB: sizes.mb,
         summaryMs: Number(summary.ms.toFixed(1)),
         mapDistrictMs: Number(mapDistrict.ms.toFixed(1)),
