@@ -2,6 +2,10 @@ import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import { MigrationError, migrate } from '../db/migrate.js';
 import { openDb } from '../db/open-db.js';
+import { systemClock } from '../lib/clock.js';
+import { AppError } from '../lib/errors.js';
+import { buildApp } from '../server/app.js';
+import type { Services } from '../server/modules.js';
 
 /** Loads config and opens + migrates the database, or exits with a message naming the problem. */
 export async function openRuntime(
@@ -37,4 +41,26 @@ export async function openRuntime(
 export function fail(message: string): never {
   process.stderr.write(`civicgrid: ${message}\n`);
   process.exit(1);
+}
+
+/**
+ * Runs a CLI command against the application's services (same use cases, policies and audit as
+ * the API), then closes the app and the database; an AppError becomes a one-line failure.
+ */
+export async function withServices(fn: (s: Services) => Promise<void>): Promise<void> {
+  const { config, db } = await openRuntime();
+  const { app, services } = await buildApp({
+    config: { ...config, logLevel: 'silent' },
+    db,
+    clock: systemClock,
+  });
+  try {
+    await fn(services);
+  } catch (err) {
+    if (err instanceof AppError) fail(`${err.code}: ${err.message}`);
+    throw err;
+  } finally {
+    await app.close();
+    await db.close();
+  }
 }

@@ -1,31 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { systemClock } from '../../lib/clock.js';
-import { AppError } from '../../lib/errors.js';
 import { DEVICE_TYPES, type DeviceType } from '../../modules/devices/device-rules.js';
 import { systemActor } from '../../modules/identity/actor.js';
-import { buildApp } from '../../server/app.js';
-import type { Services } from '../../server/modules.js';
-import { fail, openRuntime } from '../runtime.js';
+import { withServices } from '../runtime.js';
 
 const CLI_ACTOR = systemActor('cli');
-
-async function withServices(fn: (s: Services) => Promise<void>): Promise<void> {
-  const { config, db } = await openRuntime();
-  const { app, services } = await buildApp({
-    config: { ...config, logLevel: 'silent' },
-    db,
-    clock: systemClock,
-  });
-  try {
-    await fn(services);
-  } catch (err) {
-    if (err instanceof AppError) fail(`${err.code}: ${err.message}`);
-    throw err;
-  } finally {
-    await app.close();
-    await db.close();
-  }
-}
 
 function int(min: number, max: number) {
   return (v: string): number => {

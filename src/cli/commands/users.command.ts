@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { systemClock } from '../../lib/clock.js';
-import { AppError } from '../../lib/errors.js';
 import { ROLES, type RoleName, systemActor } from '../../modules/identity/actor.js';
-import { buildApp } from '../../server/app.js';
 import type { Services } from '../../server/modules.js';
-import { fail, openRuntime } from '../runtime.js';
+import { fail, withServices } from '../runtime.js';
 
 const CLI_ACTOR = systemActor('cli');
 
@@ -22,24 +19,6 @@ function readPassword(): string {
   const line = readFileSync(0, 'utf8').split(/\r?\n/)[0] ?? '';
   if (line === '') fail('give the password on stdin (or in CIVICGRID_PASSWORD)');
   return line;
-}
-
-async function withServices(fn: (s: Services) => Promise<void>): Promise<void> {
-  const { config, db } = await openRuntime();
-  const { app, services } = await buildApp({
-    config: { ...config, logLevel: 'silent' },
-    db,
-    clock: systemClock,
-  });
-  try {
-    await fn(services);
-  } catch (err) {
-    if (err instanceof AppError) fail(`${err.code}: ${err.message}`);
-    throw err;
-  } finally {
-    await app.close();
-    await db.close();
-  }
 }
 
 async function userIdOf(s: Services, username: string): Promise<number> {
