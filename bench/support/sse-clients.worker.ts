@@ -51,7 +51,11 @@ function open(): Promise<void> {
             const data = frame.split('\n').find((l) => l.startsWith('data: '));
             if (data) {
               const code = (JSON.parse(data.slice(6)) as { publicCode?: string }).publicCode;
-              if (code) (arrivals[code] ??= []).push(at);
+              if (code) {
+              const list = arrivals[code] ?? [];
+              list.push(at);
+              arrivals[code] = list;
+            }
             }
             i = buf.indexOf('\n\n');
           }
