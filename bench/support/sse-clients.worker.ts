@@ -52,10 +52,10 @@ function open(): Promise<void> {
             if (data) {
               const code = (JSON.parse(data.slice(6)) as { publicCode?: string }).publicCode;
               if (code) {
-              const list = arrivals[code] ?? [];
-              list.push(at);
-              arrivals[code] = list;
-            }
+                const list = arrivals[code] ?? [];
+                list.push(at);
+                arrivals[code] = list;
+              }
             }
             i = buf.indexOf('\n\n');
           }
