@@ -5,6 +5,7 @@
 import type { FieldCipher } from '../../lib/privacy.js';
 import { idNumberFacts, idNumberProblem, normaliseIdNumber } from './id-number.js';
 import { sealPerson } from './person-seal.js';
+import { hasColumn, normalisePhone, personNameProblem, phoneProblem, pick } from './registry-fields.js';
 import type { TableRow } from './tabular-file.js';
 
 /** residence type of the real population: 户籍 registered, 常住 permanent, 流动 floating. */
@@ -30,9 +31,6 @@ const RESIDENCE: Record<string, ResidenceType> = {
   流动: 'floating',
   流动人口: 'floating',
 };
-
-const MOBILE = /^1[3-9][0-9]{9}$/;
-const LANDLINE = /^0[0-9]{2,3}-?[0-9]{7,8}$/;
 
 /** A row that passed validation, ready for the staging table. */
 export interface StagedPerson {
@@ -76,17 +74,9 @@ export interface Rejection {
   reason: string;
 }
 
-function pick(values: Record<string, string>, names: readonly string[]): string | undefined {
-  for (const n of names) {
-    const v = values[n];
-    if (v !== undefined && v !== '') return v;
-  }
-  return undefined;
-}
-
 /** True when the header row carries an identity-number column (without it nothing can be matched). */
 export function hasIdColumn(headers: readonly string[]): boolean {
-  return headers.some((h) => (PERSON_COLUMNS.idNumber as readonly string[]).includes(h));
+  return hasColumn(headers, PERSON_COLUMNS.idNumber);
 }
 
 /**
@@ -110,18 +100,12 @@ export function validatePersonRow(
     if (p) problems.push({ row: row.rowNo, field: 'id_number', reason: p });
   }
   const name = pick(v, PERSON_COLUMNS.name);
-  if (name !== undefined && (name.length > 50 || /[0-9<>]/.test(name))) {
-    problems.push({ row: row.rowNo, field: 'name', reason: 'is not a personal name' });
-  }
+  const nameIssue = name === undefined ? null : personNameProblem(name);
+  if (nameIssue) problems.push({ row: row.rowNo, field: 'name', reason: nameIssue });
   const phoneRaw = pick(v, PERSON_COLUMNS.phone);
-  const phone = phoneRaw?.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '');
-  if (phone !== undefined && !MOBILE.test(phone) && !LANDLINE.test(phone)) {
-    problems.push({
-      row: row.rowNo,
-      field: 'phone',
-      reason: 'is neither an 11-digit mobile nor a landline number',
-    });
-  }
+  const phone = phoneRaw === undefined ? undefined : normalisePhone(phoneRaw);
+  const phoneIssue = phone === undefined ? null : phoneProblem(phone);
+  if (phoneIssue) problems.push({ row: row.rowNo, field: 'phone', reason: phoneIssue });
   const resRaw = pick(v, PERSON_COLUMNS.residenceType);
   const residenceType =
     resRaw === undefined ? null : (RESIDENCE[resRaw.toLowerCase()] ?? RESIDENCE[resRaw] ?? null);

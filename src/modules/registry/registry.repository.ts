@@ -2,6 +2,9 @@ import type { Queryable } from '../../db/db.js';
 import { type AreaScope, scopeSql } from '../identity/policy.js';
 import type { Rejection, ResidenceType, StagedPerson } from './person-row.js';
 
+/** What a batch imports, and what provenance rows point at. */
+export type RegistryEntityType = 'person' | 'household' | 'organisation' | 'part' | 'address' | 'building';
+
 /** What a person looks like in lists: masked values only. */
 export interface PersonSummary {
   id: number;
@@ -52,7 +55,12 @@ export interface ConflictRecord {
 /** Per-grid counts for the data quality view. */
 export interface GridQuality {
   gridCode: string;
+  addresses: number;
+  buildings: number;
+  organisations: number;
   households: number;
+  /** Households no file has named a head for. */
+  householdsWithoutHead: number;
   people: number;
   parts: number;
   missingName: number;
@@ -104,7 +112,7 @@ export class RegistryRepository {
   async createBatch(
     q: Queryable,
     b: {
-      kind: 'person' | 'household' | 'organisation' | 'part';
+      kind: RegistryEntityType;
       source: string;
       fileName: string;
       at: Date;
@@ -334,7 +342,7 @@ export class RegistryRepository {
   /** Provenance rows in one statement per few thousand: (record, source row, fields supplied). */
   async insertProvenance(
     q: Queryable,
-    entityType: 'person' | 'household' | 'organisation' | 'part',
+    entityType: RegistryEntityType,
     batchId: number,
     entries: ReadonlyArray<{ entityId: number; rowNo: number; fields: readonly string[] }>,
   ): Promise<void> {
@@ -567,6 +575,7 @@ export class RegistryRepository {
     f: {
       status?: 'open' | 'kept' | 'replaced';
       within?: string;
+      entityType?: string;
       entityId?: number;
       limit: number;
       offset: number;
@@ -581,6 +590,10 @@ export class RegistryRepository {
     if (f.within) {
       params.push(`${f.within}%`);
       where.push(`c.grid_code LIKE $${params.length}`);
+    }
+    if (f.entityType !== undefined) {
+      params.push(f.entityType);
+      where.push(`c.entity_type = $${params.length}`);
     }
     if (f.entityId !== undefined) {
       params.push(f.entityId);
@@ -678,7 +691,11 @@ export class RegistryRepository {
     }
     const { rows } = await q.query<{
       code: string;
+      addresses: number;
+      buildings: number;
+      organisations: number;
       households: number;
+      households_without_head: number;
       people: number;
       parts: number;
       missing_name: number;
@@ -688,7 +705,11 @@ export class RegistryRepository {
       open_conflicts: number;
     }>(
       `WITH g AS (SELECT a.code FROM areas a WHERE ${where.join(' AND ')}),
-       hh AS (SELECT grid_code, count(*)::int AS n FROM households WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
+       ad AS (SELECT grid_code, count(*)::int AS n FROM addresses WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
+       bd AS (SELECT grid_code, count(*)::int AS n FROM buildings WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
+       og AS (SELECT grid_code, count(*)::int AS n FROM organisations WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
+       hh AS (SELECT grid_code, count(*)::int AS n, count(*) FILTER (WHERE head_name_hash IS NULL)::int AS headless
+              FROM households WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
        pp AS (SELECT grid_code, count(*)::int AS n,
                 count(*) FILTER (WHERE name_hash IS NULL)::int AS missing_name,
                 count(*) FILTER (WHERE phone_hash IS NULL)::int AS missing_phone,
@@ -698,18 +719,25 @@ export class RegistryRepository {
        pt AS (SELECT grid_code, count(*)::int AS n FROM city_parts WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
        cf AS (SELECT grid_code, count(*)::int AS n FROM registry_conflicts
               WHERE status = 'open' AND grid_code IN (SELECT code FROM g) GROUP BY grid_code)
-       SELECT g.code, coalesce(hh.n, 0) AS households, coalesce(pp.n, 0) AS people, coalesce(pt.n, 0) AS parts,
+       SELECT g.code, coalesce(ad.n, 0) AS addresses, coalesce(bd.n, 0) AS buildings, coalesce(og.n, 0) AS organisations,
+         coalesce(hh.n, 0) AS households, coalesce(hh.headless, 0) AS households_without_head,
+         coalesce(pp.n, 0) AS people, coalesce(pt.n, 0) AS parts,
          coalesce(pp.missing_name, 0) AS missing_name, coalesce(pp.missing_phone, 0) AS missing_phone,
          coalesce(pp.missing_residence, 0) AS missing_residence, coalesce(pp.without_household, 0) AS without_household,
          coalesce(cf.n, 0) AS open_conflicts
        FROM g LEFT JOIN hh ON hh.grid_code = g.code LEFT JOIN pp ON pp.grid_code = g.code
          LEFT JOIN pt ON pt.grid_code = g.code LEFT JOIN cf ON cf.grid_code = g.code
+         LEFT JOIN ad ON ad.grid_code = g.code LEFT JOIN bd ON bd.grid_code = g.code LEFT JOIN og ON og.grid_code = g.code
        ORDER BY g.code`,
       params,
     );
     return rows.map((r) => ({
       gridCode: r.code,
+      addresses: r.addresses,
+      buildings: r.buildings,
+      organisations: r.organisations,
       households: r.households,
+      householdsWithoutHead: r.households_without_head,
       people: r.people,
       parts: r.parts,
       missingName: r.missing_name,

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../server/app.js';
+import { RECORD_KINDS, type RecordKind } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';
 import { personPolicy, registryImportPolicy } from './registry.policy.js';
-import type { RegistryService } from './registry.service.js';
+import type { RegistryFileKind, RegistryService } from './registry.service.js';
 import { readTable, tableFormatOf } from './tabular-file.js';
 
 const AreaCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,3}$' });
@@ -11,6 +12,11 @@ const Page = {
   offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
 };
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const RecordKindSchema = Type.Union(RECORD_KINDS.map((k) => Type.Literal(k as RecordKind)));
+const FileKind = Type.Union(
+  (['person', ...RECORD_KINDS] as const).map((k) => Type.Literal(k as RegistryFileKind)),
+  { default: 'person', description: 'What the file holds (default person)' },
+);
 
 const PersonDto = Type.Object({
   id: Type.Integer(),
@@ -43,6 +49,17 @@ const ConflictDto = Type.Object({
   row: Type.Integer(),
   status: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
+});
+const RecordDto = Type.Object({
+  id: Type.Integer(),
+  key: Nullable(
+    Type.String({ description: 'Natural key: address code, building code, household number or credit code' }),
+  ),
+  gridCode: Nullable(Type.String()),
+  values: Type.Record(Type.String(), Nullable(Type.String()), {
+    description: 'Field → display value; personal values masked, location as "lng,lat"',
+  }),
+  provenance: Type.Array(ProvenanceDto),
 });
 const ImportReportDto = Type.Object({
   batchId: Type.Integer(),
@@ -92,7 +109,10 @@ function presentConflict(c: Awaited<ReturnType<RegistryService['listConflicts']>
 const UPLOAD_LIMIT = 256 * 1024 * 1024;
 const UPLOAD_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
-/** Base-data endpoints: import (admin), masked reads in the reader's area, audited reveal, conflicts, quality. */
+/**
+ * Base-data endpoints: import of department files of every kind (admin), masked reads in the
+ * reader's area, audited reveal, conflicts, quality.
+ */
 export function registryRoutes(app: TypedApp, registry: RegistryService): void {
   app.register(async (scoped: TypedApp) => {
     scoped.addContentTypeParser(
@@ -107,10 +127,12 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
         config: { access: { policy: registryImportPolicy, action: 'import' } },
         schema: {
           tags: ['registry'],
-          summary: 'Import a department population file (CSV or XLSX body); returns the rejection report',
+          summary:
+            'Import a department base-data file (CSV or XLSX body) of people, standard addresses, buildings, households or organisations; returns the rejection report',
           consumes: UPLOAD_TYPES,
           querystring: Type.Object(
             {
+              kind: FileKind,
               source: Type.String({
                 pattern: '^[a-z][a-z0-9_]{1,39}$',
                 description: 'Department code of the file',
@@ -125,7 +147,8 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
       async (req) => {
         const format = tableFormatOf(req.headers['content-type'] ?? '');
         if (!format || !Buffer.isBuffer(req.body)) throw RegistryErrors.UnsupportedFile();
-        return registry.importPeople(req.actor, {
+        return registry.importFile(req.actor, {
+          kind: req.query.kind,
           source: req.query.source,
           fileName: req.query.fileName,
           rows: readTable(req.body, format),
@@ -133,6 +156,49 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
       },
     );
   });
+  app.get(
+    '/api/registry/records',
+    {
+      config: { access: { policy: personPolicy, action: 'read' } },
+      schema: {
+        tags: ['registry'],
+        summary:
+          'Standard addresses, buildings, households or organisations in your area (personal values masked), with provenance',
+        querystring: Type.Object(
+          {
+            kind: RecordKindSchema,
+            within: Type.Optional(AreaCode),
+            key: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(RecordDto), total: Type.Integer() }) },
+      },
+    },
+    async (req) => {
+      const { kind, within, key, limit, offset } = req.query;
+      const page = await registry.listRecords(req.actor, kind, {
+        ...(within ? { within } : {}),
+        ...(key ? { key } : {}),
+        limit,
+        offset,
+      });
+      return {
+        items: page.items.map((r) => ({
+          ...r,
+          provenance: r.provenance.map((v) => ({
+            source: v.source,
+            fileName: v.fileName,
+            row: v.rowNo,
+            importedAt: v.importedAt.toISOString(),
+            fields: v.fields,
+          })),
+        })),
+        total: page.total,
+      };
+    },
+  );
   app.get(
     '/api/registry/people',
     {
@@ -232,6 +298,12 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
             ),
             within: Type.Optional(AreaCode),
             personId: Type.Optional(Type.Integer({ minimum: 1 })),
+            entityType: Type.Optional(
+              Type.Union(
+                (['person', ...RECORD_KINDS] as const).map((k) => Type.Literal(k as RegistryFileKind)),
+              ),
+            ),
+            entityId: Type.Optional(Type.Integer({ minimum: 1 })),
             ...Page,
           },
           { additionalProperties: false },
@@ -240,11 +312,13 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
       },
     },
     async (req) => {
-      const { status, within, personId, limit, offset } = req.query;
+      const { status, within, personId, entityType, entityId, limit, offset } = req.query;
       const page = await registry.listConflicts(req.actor, {
         ...(status ? { status } : {}),
         ...(within ? { within } : {}),
         ...(personId !== undefined ? { personId } : {}),
+        ...(entityType ? { entityType } : {}),
+        ...(entityId !== undefined ? { entityId } : {}),
         limit,
         offset,
       });
@@ -275,14 +349,19 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
       config: { access: { policy: personPolicy, action: 'read' } },
       schema: {
         tags: ['registry'],
-        summary: 'Per grid in your area: households, people, parts, missing fields, open conflicts',
+        summary:
+          'Per grid in your area: addresses, buildings, organisations, households, people, parts, missing fields, open conflicts',
         querystring: Type.Object({ within: Type.Optional(AreaCode) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             items: Type.Array(
               Type.Object({
                 gridCode: Type.String(),
+                addresses: Type.Integer(),
+                buildings: Type.Integer(),
+                organisations: Type.Integer(),
                 households: Type.Integer(),
+                householdsWithoutHead: Type.Integer(),
                 people: Type.Integer(),
                 parts: Type.Integer(),
                 missingName: Type.Integer(),

@@ -4,9 +4,13 @@ import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import type { AuditWriter } from '../audit/audit.port.js';
+import { LocateService } from '../grid/locate.service.js';
 import type { Actor } from '../identity/actor.js';
 import { importPersonBatch } from './person-import.js';
 import type { Rejection } from './person-row.js';
+import { RecordRepository, type RecordSummary } from './record.repository.js';
+import { type LocatedRecordRow, mergeRecordBatch, readRecordFile } from './record-import.js';
+import { RECORD_SPECS, type RecordKind } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';
 import { personPolicy, registryImportPolicy } from './registry.policy.js';
 import {
@@ -52,6 +56,23 @@ export interface RegistryServiceDeps {
   audit: AuditWriter;
   cipher: FieldCipher;
   clock: Clock;
+  /**
+   * Places rows with coordinates into their grid. The app passes its shared index; without one
+   * (tools, older tests) the service builds its own over the same database on first use.
+   */
+  locate?: LocateService;
+}
+
+/** Every kind a department file can carry. */
+export type RegistryFileKind = 'person' | RecordKind;
+
+/** One department file to import: what it holds, where it comes from, its rows. */
+export interface RegistryFileInput {
+  source: string;
+  fileName: string;
+  rows: AsyncIterable<TableRow>;
+  progress?: Progress;
+  expectedRows?: number;
 }
 
 function actorLabel(actor: Actor): string {
@@ -72,11 +93,129 @@ function refuse(actor: Actor): never {
  * the reader's area in SQL; clear values only through an audited reveal.
  */
 export class RegistryService {
+  private ownLocate: LocateService | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly deps: RegistryServiceDeps,
     private readonly repo = new RegistryRepository(),
+    private readonly records = new RecordRepository(),
   ) {}
+
+  private get locate(): LocateService {
+    if (this.deps.locate) return this.deps.locate;
+    this.ownLocate ??= new LocateService(this.db);
+    return this.ownLocate;
+  }
+
+  /** Imports a department file of any kind: people through their bulk pipeline, the rest through importRecords. */
+  async importFile(
+    actor: Actor,
+    input: RegistryFileInput & { kind: RegistryFileKind },
+  ): Promise<ImportReport> {
+    const { kind, ...rest } = input;
+    return kind === 'person' ? this.importPeople(actor, rest) : this.importRecords(actor, { ...rest, kind });
+  }
+
+  /**
+   * Imports one file of standard addresses, buildings, households or organisations from one
+   * department, all or nothing. Rows are read, validated, sealed and located before the
+   * transaction (the locate index reads the database itself, and PGlite has one connection);
+   * then one transaction opens the batch, merges on the natural key (conflicts, not
+   * overwrites), writes provenance, closes the batch and records the audit entry.
+   */
+  async importRecords(actor: Actor, input: RegistryFileInput & { kind: RecordKind }): Promise<ImportReport> {
+    if (!registryImportPolicy.permits(actor, 'import')) refuse(actor);
+    const spec = RECORD_SPECS[input.kind];
+    const now = this.deps.clock.now();
+    if (!(await this.repo.departmentExists(this.db, input.source))) {
+      throw RegistryErrors.UnknownSource({ params: { source: input.source } });
+    }
+    input.progress?.start(`${spec.table} from ${input.source}`, input.expectedRows ?? 0);
+    const read = await readRecordFile(spec, input.rows, {
+      cipher: this.deps.cipher,
+      ...(input.progress ? { progress: input.progress } : {}),
+    });
+    const rejections = read.rejections;
+    const withPoint = read.parsed.filter((r) => r.point !== undefined);
+    const grids = await this.locate.locateMany(withPoint.map((r) => r.point!));
+    const gridOf = new Map(withPoint.map((r, i) => [r, grids[i] ?? null]));
+    const located: LocatedRecordRow[] = [];
+    for (const r of read.parsed) {
+      const g = gridOf.get(r);
+      if (g === null) {
+        rejections.push({ row: r.rowNo, field: 'location', reason: 'lies outside every grid of the city' });
+      } else located.push(g === undefined ? r : { ...r, pointGrid: g });
+    }
+    const report = await this.db.transaction(async (tx) => {
+      const batchId = await this.repo.createBatch(tx, {
+        kind: spec.kind,
+        source: input.source,
+        fileName: input.fileName,
+        at: now,
+        by: actorLabel(actor),
+      });
+      const merge = await mergeRecordBatch(
+        tx,
+        { records: this.records, registry: this.repo },
+        { spec, batchId, at: now, rows: located },
+      );
+      const all = [...rejections, ...merge.rejections].sort((a, b) => a.row - b.row);
+      const rejectedRows = new Set(all.map((r) => r.row)).size;
+      await this.repo.finishBatch(tx, batchId, {
+        total: read.rows,
+        imported: merge.created,
+        rejected: rejectedRows,
+        merged: merge.merged,
+        conflicts: merge.conflicts,
+        rejections: all,
+      });
+      await this.deps.audit.record(tx, {
+        actor,
+        action: 'registry.import',
+        resourceType: 'registry_batch',
+        resourceId: String(batchId),
+        details: {
+          kind: spec.kind,
+          source: input.source,
+          file: input.fileName,
+          rows: read.rows,
+          created: merge.created,
+          merged: merge.merged,
+          conflicts: merge.conflicts,
+          rejected: rejectedRows,
+        },
+      });
+      return {
+        batchId,
+        source: input.source,
+        fileName: input.fileName,
+        rows: read.rows,
+        created: merge.created,
+        merged: merge.merged,
+        filled: merge.filled,
+        conflicts: merge.conflicts,
+        rejected: rejectedRows,
+        rejections: all,
+      };
+    });
+    input.progress?.done();
+    return report;
+  }
+
+  /** Addresses, buildings, households or organisations in the reader's area, masked, with provenance. */
+  async listRecords(
+    actor: Actor,
+    kind: RecordKind,
+    f: { within?: string; key?: string; limit: number; offset: number },
+  ): Promise<{ items: RecordSummary[]; total: number }> {
+    if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    const spec = RECORD_SPECS[kind];
+    return this.records.list(this.db, personPolicy.scopeFor(actor, 'read'), spec, {
+      ...f,
+      ...(f.key !== undefined ? { key: spec.normaliseKey(f.key) } : {}),
+    });
+  }
 
   /**
    * Imports one population file from one department, all or nothing: bad rows go to the
@@ -223,15 +362,25 @@ export class RegistryService {
       status?: 'open' | 'kept' | 'replaced';
       within?: string;
       personId?: number;
+      entityType?: RegistryFileKind;
+      entityId?: number;
       limit: number;
       offset: number;
     },
   ): Promise<{ items: ConflictRecord[]; total: number }> {
     if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    // A person id names a person: it never matches the household or organisation with that id.
+    const entity =
+      f.personId !== undefined
+        ? { entityType: 'person', entityId: f.personId }
+        : {
+            ...(f.entityType ? { entityType: f.entityType } : {}),
+            ...(f.entityId !== undefined ? { entityId: f.entityId } : {}),
+          };
     return this.repo.listConflicts(this.db, personPolicy.scopeFor(actor, 'read'), {
       ...(f.status ? { status: f.status } : {}),
       ...(f.within ? { within: f.within } : {}),
-      ...(f.personId !== undefined ? { entityId: f.personId } : {}),
+      ...entity,
       limit: f.limit,
       offset: f.offset,
     });
@@ -244,7 +393,17 @@ export class RegistryService {
     return this.db.transaction(async (tx) => {
       const c = await this.repo.lockOpenConflict(tx, personPolicy.scopeFor(actor, 'resolve'), id);
       if (!c) throw RegistryErrors.ConflictNotFound({ params: { id } });
-      if (decision === 'replace') {
+      if (decision === 'replace' && c.entityType !== 'person') {
+        const kind = c.entityType as RecordKind;
+        if (!(kind in RECORD_SPECS)) throw RegistryErrors.ConflictNotFound({ params: { id } });
+        await this.records.applyConflict(tx, RECORD_SPECS[kind], {
+          entityId: c.entityId,
+          field: c.field,
+          proposedEnc: c.proposedEnc,
+          proposedHash: c.proposedHash,
+          proposedMasked: c.proposedMasked,
+        });
+      } else if (decision === 'replace') {
         await this.repo.applyConflict(
           tx,
           {
@@ -262,7 +421,7 @@ export class RegistryService {
       await this.deps.audit.record(tx, {
         actor,
         action: 'registry.conflict_resolve',
-        resourceType: 'person',
+        resourceType: c.entityType,
         resourceId: String(c.entityId),
         areaCode: c.gridCode,
         details: { conflictId: id, field: c.field, decision },

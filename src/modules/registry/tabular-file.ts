@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { RegistryErrors } from './registry.errors.js';
 
 /** One data row: header → trimmed cell text (empty cells are absent). */
 export interface TableRow {
@@ -56,8 +57,15 @@ export async function* readTable(input: Buffer | Readable, format: TableFormat):
     return;
   }
   const wb = new ExcelJS.Workbook();
-  if (Buffer.isBuffer(input)) await wb.xlsx.load(input as unknown as ArrayBuffer);
-  else await wb.xlsx.read(input);
+  try {
+    if (Buffer.isBuffer(input)) await wb.xlsx.load(input as unknown as ArrayBuffer);
+    else await wb.xlsx.read(input);
+  } catch (err) {
+    // Not a workbook (a renamed file, a truncated upload): the sender's problem, not a server error.
+    throw RegistryErrors.UnreadableFile({
+      params: { detail: `not an XLSX workbook (${(err as Error).message})` },
+    });
+  }
   const ws = wb.worksheets[0];
   if (!ws) return;
   const headers: string[] = [];
