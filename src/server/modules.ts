@@ -102,7 +102,7 @@ export function createServices(ctx: AppContext) {
     taxonomy: new TaxonomyService({ db: ctx.db, audit }),
     routingRules: new RoutingRuleService({ db: ctx.db, audit }),
     calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport }),
-    registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock }),
+    registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock, locate }),
     open311: createOpen311Services(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
     iot: createDeviceServices(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
     parts: new PartsService(ctx.db, { audit, locate, clock: ctx.clock }),
