@@ -164,6 +164,7 @@ const TABLE: Record<string, Row> = {
   'GET /api/me/grids': row('user'),
   // Registry (people)
   'GET /api/registry/people': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
+  'GET /api/registry/records': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
   'GET /api/registry/people/:id': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
   'POST /api/registry/people/:id/reveal': row(['grid_worker', 'supervisor', 'admin']),
   'GET /api/registry/conflicts': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
