@@ -5,7 +5,14 @@ import { localDay } from '../cases/case-rollup.js';
 import type { Actor } from '../identity/actor.js';
 import { areaScope } from '../identity/policy.js';
 import { dashboardPolicy } from './dashboard.policy.js';
-import { type AreaCount, DashboardRepository, type DayCount, type MapLevel } from './dashboard.repository.js';
+import {
+  type AreaCount,
+  DashboardRepository,
+  type DayCount,
+  type DayMetric,
+  type MapLevel,
+} from './dashboard.repository.js';
+import { dayBefore, StreetRollup, sealableThrough } from './street-rollup.js';
 
 /** What the command dashboard's KPI tiles, trend and top lists show for an area. */
 export interface DashboardSummary {
@@ -23,11 +30,43 @@ export interface DashboardSummary {
 
 const TREND_DAYS = 30;
 
+/** The rollup metrics the rates are computed from. */
+const RATE_METRICS = [
+  's.verify',
+  's.verify.on_time',
+  's.dispatch',
+  's.dispatch.on_time',
+  'e.satisfied',
+  'e.basically_satisfied',
+  'e.dissatisfied',
+] as const;
+
+/** The trend (days that have any rollup row, in order) and metric totals of the window. */
+function trendAndTotals(rows: readonly DayMetric[]): { trend: DayCount[]; totals: Map<string, number> } {
+  const trend: DayCount[] = [];
+  const totals = new Map<string, number>();
+  for (const r of rows) {
+    let last = trend[trend.length - 1];
+    if (last?.day !== r.day) {
+      last = { day: r.day, reported: 0, closed: 0 };
+      trend.push(last);
+    }
+    if (r.metric === 'a.report') last.reported += r.n;
+    else if (r.metric === 'a.verify_pass') last.closed += r.n;
+    totals.set(r.metric, (totals.get(r.metric) ?? 0) + r.n);
+  }
+  return { trend, totals };
+}
+
 /** Read-only use cases of the command dashboard; every read is cut to the actor's area scope. */
 export class DashboardService {
   private readonly repo = new DashboardRepository();
+  /** Street × day copy of closed days of case_rollup_daily; sealed lazily by summary(). */
+  readonly streetRollup: StreetRollup;
 
-  constructor(private readonly deps: { db: Db; clock: Clock; tileUrl: string }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; tileUrl: string }) {
+    this.streetRollup = new StreetRollup({ db: deps.db, clock: deps.clock, repo: this.repo });
+  }
 
   /** Public: what the web app needs before sign-in (tile template; empty = plain background). */
   config(): { tileUrl: string } {
@@ -46,25 +85,19 @@ export class DashboardService {
     const scope = areaScope(actor, AREA_READER_ROLES);
     const now = this.deps.clock.now();
     const today = localDay(now);
-    const from = localDay(new Date(now.getTime() - (TREND_DAYS - 1) * 86_400_000));
+    const from = dayBefore(today, TREND_DAYS - 1);
     const db = this.deps.db;
-    const [counts, trend, totals, top] = await Promise.all([
+    // Closed days not yet copied to the street level are copied first (once per day, any node).
+    await this.streetRollup.seal(from);
+    const [counts, days, top] = await Promise.all([
       this.repo.mapCounts(db, scope, 'district', within),
-      this.repo.trend(db, scope, within, from),
-      this.repo.metricTotals(db, scope, within, from, [
-        's.verify',
-        's.verify.on_time',
-        's.dispatch',
-        's.dispatch.on_time',
-        'e.satisfied',
-        'e.basically_satisfied',
-        'e.dissatisfied',
-      ]),
+      this.repo.dayMetrics(db, scope, within, from, sealableThrough(now)),
       this.repo.topCategories(db, scope, within, 8),
     ]);
+    const { trend, totals } = trendAndTotals(days);
     const todayRow = trend.find((d) => d.day === today);
     const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
-    const t = (m: string) => totals[m] ?? 0;
+    const t = (m: (typeof RATE_METRICS)[number]) => totals.get(m) ?? 0;
     const evaluated = t('e.satisfied') + t('e.basically_satisfied') + t('e.dissatisfied');
     return {
       today,
