@@ -1,6 +1,7 @@
 /**
  * Runs every benchmark in one process and prints a summary table; `BENCH_QUICK=1` runs the small
- * variants (for CI smoke runs). Exit code 1 when a benchmark throws (e.g. answers differ).
+ * variants (for CI smoke runs), `BENCH_ONLY=intake,dashboard` runs only the named ones. Exit code 1
+ * when a benchmark throws (e.g. answers differ).
  */
 import type { BenchResult } from './bench-result.js';
 import { runDashboardBench } from './dashboard.bench.js';
@@ -20,9 +21,13 @@ const BENCHES: Array<{ name: string; run: (opts: { quick: boolean }) => Promise<
 
 async function main(): Promise<void> {
   const quick = process.env.BENCH_QUICK === '1';
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  const selected = only ? BENCHES.filter((b) => only.includes(b.name)) : BENCHES;
+  if (selected.length === 0)
+    throw new Error(`BENCH_ONLY matches none of ${BENCHES.map((b) => b.name).join(', ')}`);
   const results: BenchResult[] = [];
   let failed = false;
-  for (const bench of BENCHES) {
+  for (const bench of selected) {
     console.log(`\n=== ${bench.name}${quick ? ' (quick)' : ''} ===`);
     try {
       results.push(await bench.run({ quick }));

@@ -26,6 +26,29 @@ export interface Queryable {
    * absent (PGlite). Resolves to the number of rows copied.
    */
   copyFrom?(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number>;
+  /**
+   * Only on a transaction: runs `fn` after this transaction has committed (never when it rolls
+   * back), e.g. to wake a background worker that processes what the transaction wrote.
+   * `afterCommitOf` gives the same on any Queryable (immediately when not in a transaction).
+   */
+  afterCommit?(fn: () => void): void;
+}
+
+/** Runs fn after q's transaction commits, or right away when q is not a transaction. */
+export function afterCommitOf(q: Queryable, fn: () => void): void {
+  if (q.afterCommit) q.afterCommit(fn);
+  else fn();
+}
+
+/** Calls the queued after-commit callbacks; one that throws does not stop the others. */
+export function runAfterCommit(callbacks: ReadonlyArray<() => void>): void {
+  for (const fn of callbacks) {
+    try {
+      fn();
+    } catch {
+      // A wake-up hook must not turn a committed transaction into an error.
+    }
+  }
 }
 
 /** One value of a COPY row: arrays become PostgreSQL array literals, null/undefined NULL. */

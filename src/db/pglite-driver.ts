@@ -1,7 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Db, Queryable, QueryResult } from './db.js';
-import { toParam } from './db.js';
+import { runAfterCommit, toParam } from './db.js';
 
 type PGliteQueryable = Pick<PGlite, 'query' | 'exec'>;
 
@@ -38,7 +38,14 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   return {
     driver: 'pglite',
     ...base,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async transaction(fn) {
+      const callbacks: Array<() => void> = [];
+      const result = await pg.transaction((tx) =>
+        fn({ ...wrap(tx), afterCommit: (cb: () => void) => void callbacks.push(cb) }),
+      );
+      runAfterCommit(callbacks);
+      return result;
+    },
     async listen(channel, handler) {
       const unlisten = await pg.listen(channel, handler);
       return async () => {

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { CopyValue, Db, Queryable, QueryResult } from './db.js';
-import { copyTextValue, isDbUnavailable, toParam } from './db.js';
+import { copyTextValue, isDbUnavailable, runAfterCommit, toParam } from './db.js';
 
 const { Pool, types } = pg;
 
@@ -181,10 +181,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         opts.onError?.(err);
       };
       const client = await checkout(onError);
+      const callbacks: Array<() => void> = [];
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const result = await fn({ ...wrap(client), afterCommit: (cb) => void callbacks.push(cb) });
         await client.query('COMMIT');
+        runAfterCommit(callbacks);
         return result;
       } catch (err) {
         broken ||= isDbUnavailable(err);

@@ -56,7 +56,9 @@ import type { AppContext } from './context.js';
 
 /** Builds every module's services once per process. */
 export function createServices(ctx: AppContext) {
-  const audit = new AuditService(ctx.db, ctx.clock);
+  const audit = new AuditService(ctx.db, ctx.clock, undefined, {
+    onError: (err) => ctx.log.warn({ err }, 'audit chaining pass failed; records stay pending'),
+  });
   const locate = new LocateService(ctx.db, ctx.log);
   const cipher = new FieldCipher(ctx.config.dataKey);
   const identity = createIdentityServices(ctx, audit);
@@ -145,4 +147,7 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   // The locate index is built when the server starts and follows area changes (LISTEN).
   app.addHook('onReady', async () => services.locate.start());
   app.addHook('onClose', async () => services.locate.stop());
+  // Audit records are chained in batches after their commit; the sweep catches other nodes' leftovers.
+  app.addHook('onReady', async () => services.audit.start());
+  app.addHook('onClose', async () => services.audit.stop());
 }

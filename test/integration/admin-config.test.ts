@@ -214,7 +214,7 @@ describeEachDriver('admin configuration', (t) => {
 
     // Every admin change left an audit record.
     const audit = await db.query<{ action: string }>(
-      `SELECT action FROM audit_log WHERE action LIKE 'taxonomy.%' OR action LIKE 'routing_rule.%' OR action LIKE 'calendar.%'`,
+      `SELECT action FROM audit_entries WHERE action LIKE 'taxonomy.%' OR action LIKE 'routing_rule.%' OR action LIKE 'calendar.%'`,
     );
     expect(new Set(audit.rows.map((r) => r.action))).toEqual(
       new Set([

@@ -147,7 +147,7 @@ describeEachDriver('deadline scheduler', (t) => {
 
     // Audited under the scheduler's name and counted in the rollups like any event.
     const { rows: audit } = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'case.escalate' AND actor_name = 'deadline-scheduler' AND resource_id = $1`,
+      `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'case.escalate' AND actor_name = 'deadline-scheduler' AND resource_id = $1`,
       [String(id)],
     );
     expect(audit[0]!.n).toBe(2);

@@ -140,7 +140,7 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
     const ghost = await c.request('POST', '/api/auth/login', { username: 'ghost', password: PASSWORD });
     expect(ghost.statusCode).toBe(429);
     expect(ghost.json().code).toBe(locked.json().code);
-    const { rows } = await t().db.query("SELECT 1 FROM audit_log WHERE action = 'auth.lockout'");
+    const { rows } = await t().db.query("SELECT 1 FROM audit_entries WHERE action = 'auth.lockout'");
     expect(rows.length).toBe(1);
     clock.advance(15 * 60_000 + 1000);
     expect(
@@ -293,7 +293,7 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
     const out = await sup.request('POST', `/api/users/${ids.gwB}/reveal`, { field: 'phone', purpose });
     expect(out.statusCode).toBe(404);
     const { rows } = await t().db.query<{ actor_id: string; purpose: string; area_code: string }>(
-      "SELECT actor_id, purpose, area_code FROM audit_log WHERE action = 'user.reveal'",
+      "SELECT actor_id, purpose, area_code FROM audit_entries WHERE action = 'user.reveal'",
     );
     expect(rows).toEqual([{ actor_id: String(ids.sup), purpose, area_code: A.grid }]);
     const gw = await sessionFor(w, t().db, ids.gwA!);
@@ -334,6 +334,7 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
     const disabled = await admin.request('PATCH', `/api/admin/users/${user.id}`, { status: 'disabled' });
     expect(disabled.statusCode).toBe(200);
     expect((await temp.request('GET', '/api/auth/me')).statusCode).toBe(401);
+    await w.services.audit.flush(); // chain order = order of the acts
     const { rows } = await t().db.query<{ action: string }>(
       'SELECT action FROM audit_log WHERE resource_id = $1 ORDER BY seq',
       [String(user.id)],

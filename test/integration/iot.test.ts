@@ -338,7 +338,7 @@ describeEachDriver('IoT sensor intake', (t) => {
     expect(list.statusCode).toBe(200);
     expect(JSON.stringify(list.json())).not.toContain('token');
     const { rows } = await t().db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM audit_log WHERE action = 'device.register' AND resource_id = $1",
+      "SELECT count(*)::int AS n FROM audit_entries WHERE action = 'device.register' AND resource_id = $1",
       [`${run}-a1`],
     );
     expect(rows[0]!.n).toBe(1);

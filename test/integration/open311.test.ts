@@ -414,6 +414,7 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
       (await built.services.open311.keys.list(ADMIN)).find((k) => k.name === 'tmp')!.id,
     );
     expect((await post('/open311/v2/requests.json', { ...field, api_key: revoked.key })).status).toBe(403);
+    await built.services.audit.flush(); // chain order = order of the acts
     const { rows } = await t().db.query<{ action: string }>(
       "SELECT action FROM audit_log WHERE action LIKE 'open311_key.%' ORDER BY seq",
     );

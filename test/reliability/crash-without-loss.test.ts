@@ -150,7 +150,9 @@ describe.skipIf(!PG_URL)('crash without loss [postgres, child process]', () => {
     expect(
       await one(`SELECT coalesce(sum(n), 0)::int AS n FROM case_rollup_daily WHERE metric = 'a.report'`),
     ).toBe(REPORTS);
-    expect(await one(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'case.report'`)).toBe(REPORTS);
+    expect(await one(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'case.report'`)).toBe(
+      REPORTS,
+    );
     const ids = await pgs.db.query<{ id: number }>('SELECT id FROM cases');
     expect(new Set(ids.rows.map((r) => r.id))).toEqual(new Set(answered.values()));
 

@@ -25,6 +25,8 @@ const PG_URL = process.env.TEST_DATABASE_URL;
 
 /** What must not change while requests fail, and must stay consistent when they succeed. */
 async function snapshot(db: Db): Promise<Record<string, unknown>> {
+  // Audit records are chained after their commit (in batches): chain what is pending first.
+  await new AuditService(db, systemClock).flush();
   const { rows } = await db.query<Record<string, unknown>>(
     `SELECT (SELECT count(*) FROM cases)::int AS cases,
             (SELECT count(*) FROM case_events)::int AS events,

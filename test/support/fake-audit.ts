@@ -7,4 +7,7 @@ export class RecordingAudit implements AuditWriter {
   async record(_tx: Queryable, entry: AuditEntry): Promise<void> {
     this.entries.push(entry);
   }
+  async recordMany(_tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
+    this.entries.push(...entries);
+  }
 }

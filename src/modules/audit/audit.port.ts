@@ -24,4 +24,16 @@ export interface AuditEntry {
  */
 export interface AuditWriter {
   record(tx: Queryable, entry: AuditEntry): Promise<void>;
+  /** Several entries in one statement (a batch of acts in one transaction), in order. */
+  recordMany?(tx: Queryable, entries: readonly AuditEntry[]): Promise<void>;
+}
+
+/** Records entries through recordMany when the writer has it, else one by one. */
+export async function recordAll(
+  audit: AuditWriter,
+  tx: Queryable,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  if (audit.recordMany) return audit.recordMany(tx, entries);
+  for (const e of entries) await audit.record(tx, e);
 }

@@ -36,6 +36,9 @@ interface AuditRow {
   hash: string;
 }
 
+/** A record before it is chained. */
+export type PendingRecord = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+
 const COLUMNS =
   'seq, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, area_code, purpose, details, origin, prev_hash, hash';
 
@@ -83,53 +86,111 @@ export class AuditRepository {
   }
 
   /**
-   * Locks the head, appends one record and moves the head — in ONE statement (one round trip), so
-   * the head lock, which every audited write in the city waits for until COMMIT, is held for as
-   * short a time as possible. The hash is computed in SQL as sha256(prev_hash ‖ body), where
-   * `bodyBeforeSeq` is the record's canonical JSON up to `"seq":` (seq is its last key) and the
-   * seq digits and closing brace are added from the locked head. Returns what was written; the
-   * caller re-checks the hash in JS. SELECT … FOR UPDATE returns the newest committed head after a
-   * wait (READ COMMITTED), so concurrent appenders chain one after another.
+   * Stores one record of an act in the caller's transaction, without touching the chain head:
+   * the chainer links it into audit_log later (see chainPending). One statement, no lock.
    */
-  async appendNext(
-    q: Queryable,
-    r: Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>,
-    bodyBeforeSeq: string,
-  ): Promise<{ seq: number; prevHash: string; hash: string }> {
-    const { rows } = await q.query<{ seq: number | string; prev_hash: string; hash: string }>(
-      // LIMIT 1: without it the planner guesses hundreds of head rows (a fresh one-row table has
-      // no statistics), the estimated cost crosses jit_above_cost and JIT compilation added
-      // ~150 ms to every append — under the lock.
-      `WITH old AS (SELECT seq, hash FROM audit_head WHERE id LIMIT 1 FOR UPDATE),
-       ins AS (
-         INSERT INTO audit_log (${COLUMNS})
-         SELECT old.seq + 1, $1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text,
-                $8::text, $9::text, $10::jsonb, $11::text, old.hash,
-                encode(sha256(convert_to(old.hash || $12::text || (old.seq + 1)::text || '}', 'UTF8')), 'hex')
-           FROM old
-         RETURNING seq, prev_hash, hash
-       ), moved AS (
-         UPDATE audit_head SET seq = ins.seq, hash = ins.hash FROM ins WHERE audit_head.id RETURNING audit_head.seq
-       )
-       SELECT ins.seq, ins.prev_hash, ins.hash FROM ins, moved`,
+  async insertPending(q: Queryable, rs: readonly PendingRecord[]): Promise<void> {
+    if (rs.length === 0) return;
+    const col = <K extends keyof PendingRecord>(k: K) => rs.map((r) => r[k]);
+    // ORDER BY ord: ids (the chaining order) follow the order given.
+    await q.query(
+      `INSERT INTO audit_pending (at, actor_kind, actor_id, actor_name, action, resource_type, resource_id,
+                                  area_code, purpose, details, origin)
+       SELECT at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, area_code, purpose,
+              details, origin
+         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::text[], $10::jsonb[], $11::text[])
+              WITH ORDINALITY AS u(at, actor_kind, actor_id, actor_name, action, resource_type, resource_id,
+                                   area_code, purpose, details, origin, ord)
+        ORDER BY ord`,
       [
-        r.at,
-        r.actorKind,
-        r.actorId,
-        r.actorName,
-        r.action,
-        r.resourceType,
-        r.resourceId,
-        r.areaCode,
-        r.purpose,
-        r.details,
-        r.origin,
-        bodyBeforeSeq,
+        rs.map((r) => r.at.toISOString()),
+        col('actorKind'),
+        col('actorId'),
+        col('actorName'),
+        col('action'),
+        col('resourceType'),
+        col('resourceId'),
+        col('areaCode'),
+        col('purpose'),
+        rs.map((r) => JSON.stringify(r.details)),
+        col('origin'),
       ],
     );
-    const row = rows[0];
-    if (!row) throw new Error('audit_head row is missing: the audit chain cannot be extended');
-    return { seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
+  }
+
+  /**
+   * Locks the chain head (FOR UPDATE: chainers on every node take turns) and returns it with the
+   * oldest committed pending records. Must run in the transaction that chains them.
+   */
+  async lockHeadAndPending(
+    tx: Queryable,
+    limit: number,
+  ): Promise<{ head: { seq: number; hash: string }; pending: Array<{ id: number } & PendingRecord> }> {
+    // LIMIT 1: a fresh one-row table has no statistics; without it the planner's row guess once
+    // pushed the estimated cost over jit_above_cost and JIT-compiled the statement (~150 ms).
+    const head = await tx.query<{ seq: number | string; hash: string }>(
+      'SELECT seq, hash FROM audit_head WHERE id LIMIT 1 FOR UPDATE',
+    );
+    const h = head.rows[0];
+    if (!h) throw new Error('audit_head row is missing: the audit chain cannot be extended');
+    const { rows } = await tx.query<Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'> & { id: number | string }>(
+      `SELECT id, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, area_code,
+              purpose, details, origin
+         FROM audit_pending ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    return {
+      head: { seq: Number(h.seq), hash: h.hash },
+      pending: rows.map((r) => ({
+        id: Number(r.id),
+        ...toRecord({ ...r, seq: 0, prev_hash: '', hash: '' }),
+      })),
+    };
+  }
+
+  /**
+   * Appends chained records (consecutive seqs after the locked head), deletes their pending rows
+   * and moves the head to the last one — in the transaction that holds the head lock.
+   */
+  async appendChained(
+    tx: Queryable,
+    pendingIds: readonly number[],
+    records: readonly AuditRecord[],
+  ): Promise<void> {
+    const last = records[records.length - 1];
+    if (!last) return;
+    const col = <K extends keyof AuditRecord>(k: K) => records.map((r) => r[k]);
+    await tx.query(
+      `INSERT INTO audit_log (${COLUMNS})
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[],
+                            $13::text[], $14::text[])`,
+      [
+        col('seq'),
+        records.map((r) => r.at.toISOString()),
+        col('actorKind'),
+        col('actorId'),
+        col('actorName'),
+        col('action'),
+        col('resourceType'),
+        col('resourceId'),
+        col('areaCode'),
+        col('purpose'),
+        records.map((r) => JSON.stringify(r.details)),
+        col('origin'),
+        col('prevHash'),
+        col('hash'),
+      ],
+    );
+    await tx.query('DELETE FROM audit_pending WHERE id = ANY($1::bigint[])', [pendingIds]);
+    await tx.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id', [last.seq, last.hash]);
+  }
+
+  /** How many records wait to be chained (health and tests). */
+  async pendingCount(q: Queryable): Promise<number> {
+    const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_pending');
+    return rows[0]?.n ?? 0;
   }
 
   /** Records in chain order after `afterSeq` (verify walks the chain in batches). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db, Queryable } from '../../db/db.js';
+import { afterCommitOf, type Db, type Queryable } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../identity/actor.js';
 import { auditPolicy } from './audit.policy.js';
@@ -22,17 +22,6 @@ export type VerifyResult = { ok: true; records: number } | ({ ok: false; records
 /** The hash of a record: sha256(prev_hash || canonical JSON of every other column). */
 export function hashRecord(r: Omit<AuditRecord, 'hash'>): string {
   return createHash('sha256').update(r.prevHash).update(recordBody(r)).digest('hex');
-}
-
-/**
- * The canonical JSON of a record up to and including `"seq":` — seq sorts last among the keys —
- * so the database can finish the body with the seq it assigns under the head lock.
- */
-export function bodyBeforeSeq(r: Omit<AuditRecord, 'hash' | 'seq' | 'prevHash'>): string {
-  const full = recordBody({ ...r, seq: 0 });
-  const tail = ',"seq":0}';
-  if (!full.endsWith(tail)) throw new Error('audit body: seq is not the last canonical key');
-  return `${full.slice(0, -tail.length)},"seq":`;
 }
 
 function recordBody(r: Omit<AuditRecord, 'hash' | 'prevHash'>): string {
@@ -63,37 +52,158 @@ function actorColumns(actor: Actor): Pick<AuditRecord, 'actorKind' | 'actorId' |
   }
 }
 
+/** Options of the audit service's chainer. */
+export interface AuditChainOptions {
+  /** Wait this long after a commit before chaining, so one pass takes many records (default 5 ms). */
+  delayMs?: number;
+  /** Records per chaining transaction (default 1000). */
+  batchSize?: number;
+  /** A failed pass (database away): logged; the records stay pending and the next pass retries. */
+  onError?: (err: unknown) => void;
+}
+
 /**
- * The tamper-evident audit trail. record() runs inside the caller's transaction and holds the
- * chain-head row lock until it commits, so concurrent writers on any number of API nodes append
- * one after another and the chain never forks. verify() recomputes every hash.
+ * The tamper-evident audit trail, in two steps so that audited writes never wait for each other:
+ *
+ * 1. record() inserts the entry into `audit_pending` in the caller's transaction — the record
+ *    exists if and only if the act committed, and no lock is taken.
+ * 2. The chainer links committed pending records into `audit_log` in batches: under the chain-head
+ *    row lock (FOR UPDATE, so chainers on several API nodes take turns and the chain never forks)
+ *    it gives them consecutive seqs, computes each hash over the previous one, deletes them from
+ *    pending and moves the head, in one transaction. A commit that recorded something wakes the
+ *    chainer of its process a few ms later; start() adds a sweep for records left pending by a
+ *    node that died between its commit and its chaining pass.
+ *
+ * Until chained (normally milliseconds) a record is durable but not yet covered by the hash chain;
+ * verify() and list() chain everything pending first. The `audit_entries` view shows both.
  */
 export class AuditService implements AuditWriter {
+  private readonly delayMs: number;
+  private readonly batchSize: number;
+  private readonly onError: (err: unknown) => void;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly repo = new AuditRepository(),
-  ) {}
+    opts: AuditChainOptions = {},
+  ) {
+    this.delayMs = opts.delayMs ?? 5;
+    this.batchSize = opts.batchSize ?? 1000;
+    this.onError = opts.onError ?? (() => undefined);
+  }
 
-  /** Appends the entry to the chain in the caller's transaction (one statement; see appendNext). */
+  /** Stores the entry in the caller's transaction; it is chained shortly after the commit. */
   async record(tx: Queryable, entry: AuditEntry): Promise<void> {
-    const base: Omit<AuditRecord, 'hash' | 'seq' | 'prevHash'> = {
-      // Millisecond precision: the value read back from timestamptz hashes the same.
-      at: new Date(this.clock.now().getTime()),
-      ...actorColumns(entry.actor),
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId,
-      areaCode: entry.areaCode ?? null,
-      purpose: entry.purpose ?? null,
-      // Round-trip through JSON so what is hashed equals what jsonb gives back.
-      details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
-      origin: entry.origin ?? null,
-    };
-    const written = await this.repo.appendNext(tx, base, bodyBeforeSeq(base));
-    // The SQL hash must be the one verify() recomputes; if not, refuse (the transaction rolls back).
-    if (hashRecord({ ...base, seq: written.seq, prevHash: written.prevHash }) !== written.hash)
-      throw new Error('audit hash computed by the database differs from the canonical hash');
+    await this.recordMany(tx, [entry]);
+  }
+
+  /** Several entries in one statement, chained in the order given. */
+  async recordMany(tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // Millisecond precision: the value read back from timestamptz hashes the same.
+    const at = new Date(this.clock.now().getTime());
+    await this.repo.insertPending(
+      tx,
+      entries.map((entry) => ({
+        at,
+        ...actorColumns(entry.actor),
+        action: entry.action,
+        resourceType: entry.resourceType,
+        resourceId: entry.resourceId,
+        areaCode: entry.areaCode ?? null,
+        purpose: entry.purpose ?? null,
+        // Round-trip through JSON so what is hashed equals what jsonb gives back.
+        details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
+        origin: entry.origin ?? null,
+      })),
+    );
+    afterCommitOf(tx, () => this.wake());
+  }
+
+  /**
+   * Chains every committed pending record now (all batches) and returns how many. verify(),
+   * list() and tests call it; safe to run concurrently with other chainers on any node.
+   */
+  async flush(): Promise<number> {
+    await this.running;
+    let total = 0;
+    for (;;) {
+      const n = await this.chainOnce();
+      total += n;
+      if (n < this.batchSize) return total;
+    }
+  }
+
+  /** Adds a sweep every `intervalMs` for records another node left pending (started by serve). */
+  start(intervalMs = 5_000): void {
+    this.stopped = false;
+    this.sweeper ??= setInterval(() => this.wake(0), intervalMs);
+    this.sweeper.unref();
+    this.wake(0);
+  }
+
+  /** Stops waking the chainer and chains what is pending (best effort: the database may be gone). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    if (this.timer) clearTimeout(this.timer);
+    this.sweeper = undefined;
+    this.timer = undefined;
+    await this.running;
+    await this.flush().catch((err: unknown) => this.onError(err));
+  }
+
+  /** Schedules a chaining pass (coalesced: one timer, one pass at a time, another if woken meanwhile). */
+  private wake(delayMs = this.delayMs): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.flush()
+        .then(
+          () => undefined,
+          (err: unknown) => this.onError(err),
+        )
+        .finally(() => {
+          this.running = undefined;
+          if (this.again) {
+            this.again = false;
+            this.wake();
+          }
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One chaining transaction: up to batchSize pending records into the chain. */
+  private async chainOnce(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const { head, pending } = await this.repo.lockHeadAndPending(tx, this.batchSize);
+      if (pending.length === 0) return 0;
+      let prevHash = head.hash;
+      const records = pending.map(({ id: _id, ...r }, i) => {
+        const linked = { ...r, seq: head.seq + i + 1, prevHash };
+        const record: AuditRecord = { ...linked, hash: hashRecord(linked) };
+        prevHash = record.hash;
+        return record;
+      });
+      await this.repo.appendChained(
+        tx,
+        pending.map((p) => p.id),
+        records,
+      );
+      return pending.length;
+    });
   }
 
   /**
@@ -102,6 +212,7 @@ export class AuditService implements AuditWriter {
    * reordered/replaced (prev_hash).
    */
   async verify(batchSize = 1000): Promise<VerifyResult> {
+    await this.flush();
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let records = 0;
@@ -130,6 +241,7 @@ export class AuditService implements AuditWriter {
   /** Reads the trail, newest first, restricted in the query to the actor's areas. */
   async list(actor: Actor, filter: AuditFilter): Promise<{ items: AuditRecord[]; total: number }> {
     auditPolicy.assertPermits(actor, 'read');
+    await this.flush();
     return this.repo.list(this.db, auditPolicy.scopeFor(actor, 'read'), filter);
   }
 }

@@ -33,41 +33,69 @@ export function localDay(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** Adds an event's counters to the daily rollup, in the caller's transaction. */
-export async function addToRollup(
-  q: Queryable,
-  e: CountableEvent & { at: Date; gridCode: string; departmentCode: string | null },
-): Promise<void> {
-  const metrics = metricsOfEvent(e);
-  const day = localDay(e.at);
-  const dept = e.departmentCode ?? '';
-  // Sorted metrics keep the row-lock order stable across concurrent transactions (no deadlocks).
-  for (const metric of metrics.sort()) {
-    await q.query(
-      `INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n) VALUES ($1, $2, $3, $4, 1)
-       ON CONFLICT (day, grid_code, department_code, metric) DO UPDATE SET n = case_rollup_daily.n + 1`,
-      [day, e.gridCode, dept, metric],
-    );
+/** An event as the rollup counts it: what it counts as, when and where. */
+export type RollupEvent = CountableEvent & { at: Date; gridCode: string; departmentCode: string | null };
+
+/**
+ * Adds the events' counters to the daily rollup in ONE statement (any number of events, e.g. a
+ * batch of reports), in the caller's transaction. Counters are summed per key first and the rows
+ * are written in key order, so concurrent transactions lock them in the same order (no deadlocks).
+ */
+export async function addToRollups(q: Queryable, events: readonly RollupEvent[]): Promise<void> {
+  const sums = new Map<string, number>();
+  for (const e of events) {
+    const key = [localDay(e.at), e.gridCode, e.departmentCode ?? ''];
+    for (const metric of metricsOfEvent(e)) {
+      const k = JSON.stringify([...key, metric]);
+      sums.set(k, (sums.get(k) ?? 0) + 1);
+    }
   }
+  if (sums.size === 0) return;
+  const keys = [...sums.keys()].sort();
+  const rows = keys.map((k) => JSON.parse(k) as [string, string, string, string]);
+  await q.query(
+    `INSERT INTO case_rollup_daily (day, grid_code, department_code, metric, n)
+     SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::int[])
+     ON CONFLICT (day, grid_code, department_code, metric) DO UPDATE SET n = case_rollup_daily.n + EXCLUDED.n`,
+    [
+      rows.map((r) => r[0]),
+      rows.map((r) => r[1]),
+      rows.map((r) => r[2]),
+      rows.map((r) => r[3]),
+      keys.map((k) => sums.get(k)!),
+    ],
+  );
 }
 
-/** Moves a case between states in the live per-grid state counts. */
-export async function moveStateCount(
-  q: Queryable,
-  gridCode: string,
-  from: string | null,
-  to: string,
-): Promise<void> {
-  if (from === to) return;
-  if (from !== null) {
-    await q.query('UPDATE case_state_counts SET n = n - 1 WHERE grid_code = $1 AND state = $2', [
-      gridCode,
-      from,
-    ]);
+/** A case moving between states (from null: a new case). */
+export interface StateMove {
+  gridCode: string;
+  from: string | null;
+  to: string;
+}
+
+/**
+ * Moves cases between states in the live per-grid state counts, in ONE statement: the moves are
+ * netted per (grid, state) and applied in key order (same lock order in every transaction).
+ */
+export async function moveStateCounts(q: Queryable, moves: readonly StateMove[]): Promise<void> {
+  const delta = new Map<string, number>();
+  const add = (grid: string, state: string, d: number) => {
+    const k = JSON.stringify([grid, state]);
+    delta.set(k, (delta.get(k) ?? 0) + d);
+  };
+  for (const m of moves) {
+    if (m.from === m.to) continue;
+    if (m.from !== null) add(m.gridCode, m.from, -1);
+    add(m.gridCode, m.to, 1);
   }
+  const keys = [...delta.keys()].filter((k) => delta.get(k) !== 0).sort();
+  if (keys.length === 0) return;
+  const rows = keys.map((k) => JSON.parse(k) as [string, string]);
   await q.query(
-    `INSERT INTO case_state_counts (grid_code, state, n) VALUES ($1, $2, 1)
-     ON CONFLICT (grid_code, state) DO UPDATE SET n = case_state_counts.n + 1`,
-    [gridCode, to],
+    `INSERT INTO case_state_counts (grid_code, state, n)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+     ON CONFLICT (grid_code, state) DO UPDATE SET n = case_state_counts.n + EXCLUDED.n`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), keys.map((k) => delta.get(k)!)],
   );
 }

@@ -7,7 +7,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Db, Queryable } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import type { AuditWriter } from '../audit/audit.port.js';
+import { type AuditWriter, recordAll } from '../audit/audit.port.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { CalendarRepository } from '../calendar/calendar.repository.js';
 import { FALLBACK_CALENDAR } from '../calendar/city-calendar.js';
@@ -23,7 +23,7 @@ import { AREA_READER_ROLES } from './case.policy.js';
 import type { CaseRepository, CaseVisibility } from './case.repository.js';
 import type { CaseEvent, CaseRecord } from './case.types.js';
 import { DEFAULT_DEADLINES } from './case-clock.js';
-import { addToRollup, localDay, moveStateCount } from './case-rollup.js';
+import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
 
 /** The NOTIFY channel every committed case event is announced on (SSE, dashboards, other nodes). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -55,6 +55,20 @@ export interface CaseEventMessage {
   departmentCode: string | null;
   deadlineStatus: string;
   at: string;
+}
+
+/** What a transition records besides the case row itself (see CaseSupport.record). */
+export interface TransitionRecord {
+  actor: Actor;
+  action: string;
+  fromState: string | null;
+  departmentCode?: string | null;
+  stageDone?: string | null;
+  onTime?: boolean | null;
+  note?: string;
+  publicNote?: boolean;
+  data?: Record<string, unknown>;
+  notify?: { audiences: Audience[]; titleZh: string; titleEn: string; smsReporters?: boolean };
 }
 
 /** Shared helpers bound to one set of dependencies. */
@@ -121,91 +135,102 @@ export class CaseSupport {
    * Records a transition that the caller has already applied to `c` and saved: the event, the
    * rollup counters, the live state count, the audit record, notifications and the live NOTIFY.
    */
-  async record(
+  async record(tx: Queryable, c: CaseRecord, e: TransitionRecord): Promise<CaseEvent> {
+    return (await this.recordMany(tx, [{ c, e }]))[0]!;
+  }
+
+  /**
+   * record() for several transitions in one transaction (a batch of reports): the same rows, in a
+   * fixed number of statements whatever the batch size. Returns the events in order.
+   */
+  async recordMany(
     tx: Queryable,
-    c: CaseRecord,
-    e: {
-      actor: Actor;
-      action: string;
-      fromState: string | null;
-      departmentCode?: string | null;
-      stageDone?: string | null;
-      onTime?: boolean | null;
-      note?: string;
-      publicNote?: boolean;
-      data?: Record<string, unknown>;
-      notify?: { audiences: Audience[]; titleZh: string; titleEn: string; smsReporters?: boolean };
-    },
-  ): Promise<CaseEvent> {
+    items: ReadonlyArray<{ c: CaseRecord; e: TransitionRecord }>,
+  ): Promise<CaseEvent[]> {
+    if (items.length === 0) return [];
     const at = this.deps.clock.now();
-    const actor = actorColumns(e.actor);
-    const event = await this.deps.repo.insertEvent(tx, {
-      caseId: c.id,
-      at,
-      ...actor,
-      action: e.action,
-      fromState: e.fromState,
-      toState: c.state,
-      departmentCode: e.departmentCode ?? null,
-      stageDone: e.stageDone ?? null,
-      onTime: e.onTime ?? null,
-      note: e.note ?? '',
-      publicNote: e.publicNote ?? false,
-      data: e.data ?? {},
-    });
-    await addToRollup(tx, {
-      action: e.action,
-      stageDone: event.stageDone,
-      onTime: event.onTime,
-      data: event.data,
-      at,
-      gridCode: c.gridCode,
-      departmentCode: event.departmentCode,
-    });
-    await moveStateCount(tx, c.gridCode, e.fromState, c.state);
-    if (e.notify && e.notify.audiences.length > 0) {
-      await this.notifications.notify(tx, {
-        audiences: e.notify.audiences,
+    const events = await this.deps.repo.insertEvents(
+      tx,
+      items.map(({ c, e }) => ({
         caseId: c.id,
-        kind: `case.${e.action}`,
-        titleZh: e.notify.titleZh,
-        titleEn: e.notify.titleEn,
-        body: { publicCode: c.publicCode, state: c.state, action: e.action },
         at,
-      });
+        ...actorColumns(e.actor),
+        action: e.action,
+        fromState: e.fromState,
+        toState: c.state,
+        departmentCode: e.departmentCode ?? null,
+        stageDone: e.stageDone ?? null,
+        onTime: e.onTime ?? null,
+        note: e.note ?? '',
+        publicNote: e.publicNote ?? false,
+        data: e.data ?? {},
+      })),
+    );
+    await addToRollups(
+      tx,
+      events.map((event, i) => ({ ...event, gridCode: items[i]!.c.gridCode })),
+    );
+    await moveStateCounts(
+      tx,
+      items.map(({ c, e }) => ({ gridCode: c.gridCode, from: e.fromState, to: c.state })),
+    );
+    const notified = items.flatMap(({ c, e }) =>
+      e.notify && e.notify.audiences.length > 0
+        ? [
+            {
+              audiences: e.notify.audiences,
+              caseId: c.id,
+              kind: `case.${e.action}`,
+              titleZh: e.notify.titleZh,
+              titleEn: e.notify.titleEn,
+              body: { publicCode: c.publicCode, state: c.state, action: e.action },
+              at,
+            },
+          ]
+        : [],
+    );
+    await this.notifications.notifyMany(tx, notified);
+    for (const { c, e } of items) {
+      if (e.notify?.smsReporters && this.deps.messages) await this.smsReporters(tx, c, e.notify.titleZh);
     }
-    if (e.notify?.smsReporters && this.deps.messages) await this.smsReporters(tx, c, e.notify.titleZh);
-    const message: CaseEventMessage = {
-      caseId: c.id,
-      publicCode: c.publicCode,
-      eventId: event.id,
-      action: e.action,
-      state: c.state,
-      gridCode: c.gridCode,
-      categoryCode: c.categoryCode,
-      departmentCode: c.departmentCode,
-      deadlineStatus: c.deadlineStatus,
-      at: at.toISOString(),
-    };
-    // Delivered to listeners on every node when (and only if) this transaction commits.
-    await tx.query('SELECT pg_notify($1, $2)', [CASE_EVENTS_CHANNEL, JSON.stringify(message)]);
-    // Last on purpose: the audit append locks the one chain head until COMMIT, and every audited
-    // write in the city waits for that lock; taking it last keeps the hold to a few statements.
-    await this.deps.audit.record(tx, {
-      actor: e.actor,
-      action: `case.${e.action}`,
-      resourceType: 'case',
-      resourceId: String(c.id),
-      areaCode: c.gridCode,
-      details: {
+    const messages = items.map(
+      ({ c, e }, i): CaseEventMessage => ({
+        caseId: c.id,
         publicCode: c.publicCode,
-        from: e.fromState,
-        to: c.state,
-        department: event.departmentCode,
-        eventId: event.id,
-      },
-    });
-    return event;
+        eventId: events[i]!.id,
+        action: e.action,
+        state: c.state,
+        gridCode: c.gridCode,
+        categoryCode: c.categoryCode,
+        departmentCode: c.departmentCode,
+        deadlineStatus: c.deadlineStatus,
+        at: at.toISOString(),
+      }),
+    );
+    // Delivered to listeners on every node when (and only if) this transaction commits.
+    await tx.query('SELECT pg_notify($1, m) FROM unnest($2::text[]) AS m', [
+      CASE_EVENTS_CHANNEL,
+      messages.map((m) => JSON.stringify(m)),
+    ]);
+    await recordAll(
+      this.deps.audit,
+      tx,
+      items.map(({ c, e }, i) => ({
+        actor: e.actor,
+        action: `case.${e.action}`,
+        resourceType: 'case',
+        resourceId: String(c.id),
+        areaCode: c.gridCode,
+        details: {
+          publicCode: c.publicCode,
+          from: e.fromState,
+          to: c.state,
+          department: events[i]!.departmentCode,
+          eventId: events[i]!.id,
+        },
+      })),
+    );
+    return events;
   }
 
   /** Texts every reporter known only by phone (hotline callers, anonymous residents who left one). */

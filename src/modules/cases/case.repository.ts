@@ -1,6 +1,18 @@
 import type { Queryable } from '../../db/db.js';
 import type { CaseEvent, CaseRecord, StoredTask } from './case.types.js';
 
+/** The map key findIdempotentMany answers under. */
+export function idempotencyMapKey(scope: string, key: string): string {
+  return `${scope}\u0000${key}`;
+}
+
+/** An open case near a point, for the duplicate check ("me too"). */
+export interface NearbyOpenCase
+  extends Pick<CaseRecord, 'id' | 'publicCode' | 'categoryCode' | 'description' | 'state' | 'reportedAt'> {
+  distanceM: number;
+  similarity: number;
+}
+
 /** snake_case row → CaseRecord; the column list is the table's. */
 function toCase(r: Record<string, unknown>): CaseRecord {
   return {
@@ -120,44 +132,65 @@ export interface CaseSearch {
 export class CaseRepository {
   /** Inserts a case and returns it with its id. */
   async insert(q: Queryable, c: NewCase): Promise<CaseRecord> {
+    return (await this.insertMany(q, [c]))[0]!;
+  }
+
+  /** Inserts new cases in one statement; returns them in the order given. */
+  async insertMany(q: Queryable, cs: readonly NewCase[]): Promise<CaseRecord[]> {
+    if (cs.length === 0) return [];
+    const col = <T>(f: (c: NewCase) => T) => cs.map(f);
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
     const { rows } = await q.query(
       `INSERT INTO cases (public_code, state, channel, category_version, category_code, hotline_type, urgent,
          description, address, lng, lat, grid_code, area_id, department_code, tasks, reporter_user_id,
          reporter_name_enc, reporter_phone_enc, reporter_phone_hash, external_ref, reported_at, updated_at,
          clock_stage, clock_started_at, clock_deadline, clock_paused_minutes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-         $23, $24, $25, $26)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::boolean[],
+         $8::text[], $9::text[], $10::float8[], $11::float8[], $12::text[], $13::bigint[], $14::text[],
+         $15::jsonb[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::timestamptz[],
+         $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::float8[])
        RETURNING *`,
       [
-        c.publicCode,
-        c.state,
-        c.channel,
-        c.categoryVersion,
-        c.categoryCode,
-        c.hotlineType,
-        c.urgent,
-        c.description,
-        c.address,
-        c.lng,
-        c.lat,
-        c.gridCode,
-        c.areaId,
-        c.departmentCode,
-        JSON.stringify(c.tasks),
-        c.reporterUserId,
-        c.reporterNameEnc,
-        c.reporterPhoneEnc,
-        c.reporterPhoneHash,
-        c.externalRef,
-        c.reportedAt,
-        c.updatedAt,
-        c.clockStage,
-        c.clockStartedAt,
-        c.clockDeadline,
-        c.clockPausedMinutes,
+        col((c) => c.publicCode),
+        col((c) => c.state),
+        col((c) => c.channel),
+        col((c) => c.categoryVersion),
+        col((c) => c.categoryCode),
+        col((c) => c.hotlineType),
+        col((c) => c.urgent),
+        col((c) => c.description),
+        col((c) => c.address),
+        col((c) => c.lng),
+        col((c) => c.lat),
+        col((c) => c.gridCode),
+        col((c) => c.areaId),
+        col((c) => c.departmentCode),
+        col((c) => JSON.stringify(c.tasks)),
+        col((c) => c.reporterUserId),
+        col((c) => c.reporterNameEnc),
+        col((c) => c.reporterPhoneEnc),
+        col((c) => c.reporterPhoneHash),
+        col((c) => c.externalRef),
+        col((c) => iso(c.reportedAt)),
+        col((c) => iso(c.updatedAt)),
+        col((c) => c.clockStage),
+        col((c) => iso(c.clockStartedAt)),
+        col((c) => iso(c.clockDeadline)),
+        col((c) => c.clockPausedMinutes),
       ],
     );
-    return toCase(rows[0]!);
+    // INSERT … SELECT returns rows in insertion order; matched by public code to be sure.
+    const byCode = new Map(rows.map((r) => [r.public_code as string, toCase(r)]));
+    return cs.map((c) => byCode.get(c.publicCode)!);
+  }
+
+  /** The current (not replaced) area id of each grid code; missing codes are absent. */
+  async currentAreaIds(q: Queryable, codes: readonly string[]): Promise<Map<string, number>> {
+    const { rows } = await q.query<{ code: string; id: number }>(
+      'SELECT code, id FROM areas WHERE code = ANY($1::text[]) AND valid_to IS NULL',
+      [[...new Set(codes)]],
+    );
+    return new Map(rows.map((r) => [r.code, Number(r.id)]));
   }
 
   /** A visible case, locked for the rest of the transaction (transitions). */
@@ -237,34 +270,80 @@ export class CaseRepository {
 
   /** Appends an event and returns it. */
   async insertEvent(q: Queryable, e: Omit<CaseEvent, 'id'>): Promise<CaseEvent> {
+    return (await this.insertEvents(q, [e]))[0]!;
+  }
+
+  /** Appends events in one statement; returns them (with ids) in the order given. */
+  async insertEvents(q: Queryable, es: ReadonlyArray<Omit<CaseEvent, 'id'>>): Promise<CaseEvent[]> {
+    if (es.length === 0) return [];
+    const col = <T>(f: (e: Omit<CaseEvent, 'id'>) => T) => es.map(f);
     const { rows } = await q.query(
       `INSERT INTO case_events (case_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state,
          department_code, stage_done, on_time, note, public_note, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+       SELECT case_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state, department_code,
+              stage_done, on_time, note, public_note, data
+         FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::boolean[], $14::jsonb[])
+              WITH ORDINALITY AS u(case_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state,
+                                   department_code, stage_done, on_time, note, public_note, data, ord)
+        ORDER BY ord
+       RETURNING *`,
       [
-        e.caseId,
-        e.at,
-        e.actorKind,
-        e.actorId,
-        e.actorName,
-        e.action,
-        e.fromState,
-        e.toState,
-        e.departmentCode,
-        e.stageDone,
-        e.onTime,
-        e.note,
-        e.publicNote,
-        e.data,
+        col((e) => e.caseId),
+        col((e) => e.at.toISOString()),
+        col((e) => e.actorKind),
+        col((e) => e.actorId),
+        col((e) => e.actorName),
+        col((e) => e.action),
+        col((e) => e.fromState),
+        col((e) => e.toState),
+        col((e) => e.departmentCode),
+        col((e) => e.stageDone),
+        col((e) => e.onTime),
+        col((e) => e.note),
+        col((e) => e.publicNote),
+        col((e) => JSON.stringify(e.data)),
       ],
     );
-    return toEvent(rows[0]!);
+    // Ids are assigned in insertion order (ORDER BY ord): sorting by id restores the input order.
+    return rows.map(toEvent).sort((a, b) => a.id - b.id);
   }
 
   /** A case's events in order. */
   async events(q: Queryable, caseId: number): Promise<CaseEvent[]> {
     const { rows } = await q.query('SELECT * FROM case_events WHERE case_id = $1 ORDER BY id', [caseId]);
     return rows.map(toEvent);
+  }
+
+  /** Adds the original reporter of each new case, in one statement. */
+  async addOriginalReporters(
+    q: Queryable,
+    rs: ReadonlyArray<{
+      caseId: number;
+      userId: number | null;
+      phoneHash: string | null;
+      phoneEnc: string | null;
+      nameEnc: string | null;
+      channel: string;
+      at: Date;
+    }>,
+  ): Promise<void> {
+    if (rs.length === 0) return;
+    await q.query(
+      `INSERT INTO case_reporters (case_id, user_id, phone_hash, phone_enc, name_enc, channel, original, joined_at)
+       SELECT case_id, user_id, phone_hash, phone_enc, name_enc, channel, true, joined_at
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+              AS u(case_id, user_id, phone_hash, phone_enc, name_enc, channel, joined_at)`,
+      [
+        rs.map((r) => r.caseId),
+        rs.map((r) => r.userId),
+        rs.map((r) => r.phoneHash),
+        rs.map((r) => r.phoneEnc),
+        rs.map((r) => r.nameEnc),
+        rs.map((r) => r.channel),
+        rs.map((r) => r.at.toISOString()),
+      ],
+    );
   }
 
   /** Adds a reporter (the original or a "me too"); returns false if this user/phone already is one. */
@@ -343,31 +422,47 @@ export class CaseRepository {
       text: string;
       limit: number;
     },
-  ): Promise<Array<CaseRecord & { distanceM: number; similarity: number }>> {
+  ): Promise<NearbyOpenCase[]> {
     // Rounded to 1e-7° (~1 cm): a denormal coordinate such as 7e-323 is valid input but makes
     // PostgreSQL's float arithmetic raise "value out of range: underflow" (was a 500).
     const lng = Math.round(p.lng * 1e7) / 1e7;
     const lat = Math.round(p.lat * 1e7) / 1e7;
     const dLat = p.meters / 111_320;
     const dLng = p.meters / (111_320 * Math.cos((lat * Math.PI) / 180));
-    const { rows } = await q.query(
+    // The box search and the state list match the partial GiST index cases_open_point, so only
+    // the open cases around the point are read, however many cases the city has.
+    const { rows } = await q.query<{
+      id: number;
+      public_code: string;
+      category_code: string | null;
+      description: string;
+      state: CaseRecord['state'];
+      reported_at: Date;
+      distance_m: number;
+      sim: number;
+    }>(
       `SELECT * FROM (
-         SELECT c.*,
+         SELECT c.id, c.public_code, c.category_code, c.description, c.state, c.reported_at,
            sqrt(power((c.lng - $1) * 111320 * cos(radians($2)), 2) + power((c.lat - $2) * 111320, 2)) AS distance_m,
            public.similarity(c.description, $3) AS sim
          FROM cases c
          WHERE c.state NOT IN ('closed', 'evaluated', 'rejected', 'voided')
+           AND point(c.lng, c.lat) <@ box(point($1 - $6, $2 - $7), point($1 + $6, $2 + $7))
            AND ($4::text IS NULL OR c.category_code = $4)
            AND c.reported_at >= $5
-           AND c.lng BETWEEN $1 - $6 AND $1 + $6 AND c.lat BETWEEN $2 - $7 AND $2 + $7
        ) x WHERE x.distance_m <= $8
        ORDER BY x.sim DESC, x.distance_m ASC LIMIT $9`,
       [lng, lat, p.text, p.categoryCode, p.since, dLng, dLat, p.meters, p.limit],
     );
     return rows.map((r) => ({
-      ...toCase(r),
-      distanceM: r.distance_m as number,
-      similarity: r.sim as number,
+      id: Number(r.id),
+      publicCode: r.public_code,
+      categoryCode: r.category_code,
+      description: r.description,
+      state: r.state,
+      reportedAt: r.reported_at,
+      distanceM: r.distance_m,
+      similarity: r.sim,
     }));
   }
 
@@ -448,9 +543,59 @@ export class CaseRepository {
       at: Date;
     },
   ): Promise<void> {
+    await this.saveIdempotentMany(q, [r]);
+  }
+
+  /** Stores several answers under their keys in one statement (a duplicate key fails it: 23505). */
+  async saveIdempotentMany(
+    q: Queryable,
+    rs: ReadonlyArray<{
+      scope: string;
+      key: string;
+      requestHash: string;
+      caseId: number | null;
+      response: unknown;
+      at: Date;
+    }>,
+  ): Promise<void> {
+    if (rs.length === 0) return;
     await q.query(
-      'INSERT INTO idempotency_keys (scope, key, request_hash, case_id, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [r.scope, r.key, r.requestHash, r.caseId, r.response, r.at],
+      `INSERT INTO idempotency_keys (scope, key, request_hash, case_id, response, created_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[], $6::timestamptz[])`,
+      [
+        rs.map((r) => r.scope),
+        rs.map((r) => r.key),
+        rs.map((r) => r.requestHash),
+        rs.map((r) => r.caseId),
+        rs.map((r) => JSON.stringify(r.response)),
+        rs.map((r) => r.at.toISOString()),
+      ],
+    );
+  }
+
+  /** Stored answers for several keys of one or more callers (scope, key) in one statement. */
+  async findIdempotentMany(
+    q: Queryable,
+    keys: ReadonlyArray<{ scope: string; key: string }>,
+  ): Promise<Map<string, { requestHash: string; response: unknown; caseId: number | null }>> {
+    if (keys.length === 0) return new Map();
+    const { rows } = await q.query<{
+      scope: string;
+      key: string;
+      request_hash: string;
+      response: unknown;
+      case_id: number | null;
+    }>(
+      `SELECT k.scope, k.key, k.request_hash, k.response, k.case_id
+         FROM idempotency_keys k
+         JOIN unnest($1::text[], $2::text[]) AS u(scope, key) ON k.scope = u.scope AND k.key = u.key`,
+      [keys.map((k) => k.scope), keys.map((k) => k.key)],
+    );
+    return new Map(
+      rows.map((r) => [
+        idempotencyMapKey(r.scope, r.key),
+        { requestHash: r.request_hash, response: r.response, caseId: r.case_id },
+      ]),
     );
   }
 

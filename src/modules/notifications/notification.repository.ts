@@ -9,6 +9,17 @@ export type Audience =
   /** Holders of these roles whose area contains the grid (e.g. the street's dispatchers). */
   | { kind: 'area_roles'; roles: readonly RoleName[]; gridCode: string };
 
+/** A notification to send: to every user in its audiences. */
+export interface NewNotification {
+  audiences: readonly Audience[];
+  caseId: number | null;
+  kind: string;
+  titleZh: string;
+  titleEn: string;
+  body: Record<string, unknown>;
+  at: Date;
+}
+
 /** One in-app notification as stored. */
 export interface NotificationRecord {
   id: number;
@@ -28,43 +39,64 @@ export class NotificationRepository {
    * Inserts one notification per distinct user in the audiences, in the caller's transaction;
    * returns the user ids reached.
    */
-  async notify(
-    q: Queryable,
-    n: {
-      audiences: readonly Audience[];
-      caseId: number | null;
-      kind: string;
-      titleZh: string;
-      titleEn: string;
-      body: Record<string, unknown>;
-      at: Date;
-    },
-  ): Promise<number[]> {
-    const users = new Set<number>();
-    for (const a of n.audiences) {
-      if (a.kind === 'users') for (const u of a.userIds) users.add(u);
-      else if (a.kind === 'departments' && a.departments.length > 0) {
-        const { rows } = await q.query<{ user_id: number }>(
-          `SELECT DISTINCT user_id FROM role_grants WHERE revoked_at IS NULL AND role = 'dept_handler'
-             AND department_code = ANY($1)`,
-          [[...a.departments]],
-        );
-        for (const r of rows) users.add(r.user_id);
-      } else if (a.kind === 'area_roles') {
-        const { rows } = await q.query<{ user_id: number }>(
-          `SELECT DISTINCT user_id FROM role_grants WHERE revoked_at IS NULL AND role = ANY($1)
-             AND (area_code IS NULL OR $2 LIKE area_code || '%')`,
-          [[...a.roles], a.gridCode],
-        );
-        for (const r of rows) users.add(r.user_id);
+  async notify(q: Queryable, n: NewNotification): Promise<number[]> {
+    return (await this.notifyMany(q, [n]))[0]!;
+  }
+
+  /**
+   * notify() for several notifications (e.g. a batch of reports) with one query per audience kind
+   * and one INSERT; returns the user ids reached by each, in order.
+   */
+  async notifyMany(q: Queryable, ns: readonly NewNotification[]): Promise<number[][]> {
+    const reached = ns.map(() => new Set<number>());
+    // Audiences resolved in one query per kind: (notification index, parameters) → user ids.
+    const deptQs: Array<{ i: number; departments: readonly string[] }> = [];
+    const areaQs: Array<{ i: number; roles: readonly RoleName[]; gridCode: string }> = [];
+    ns.forEach((n, i) => {
+      for (const a of n.audiences) {
+        if (a.kind === 'users') for (const u of a.userIds) reached[i]!.add(u);
+        else if (a.kind === 'departments') {
+          if (a.departments.length > 0) deptQs.push({ i, departments: a.departments });
+        } else areaQs.push({ i, roles: a.roles, gridCode: a.gridCode });
       }
+    });
+    if (deptQs.length > 0) {
+      const { rows } = await q.query<{ i: number; user_id: number }>(
+        `SELECT DISTINCT u.i, g.user_id FROM unnest($1::int[], $2::text[]) AS u(i, department)
+           JOIN role_grants g ON g.revoked_at IS NULL AND g.role = 'dept_handler' AND g.department_code = u.department`,
+        [deptQs.flatMap((d) => d.departments.map(() => d.i)), deptQs.flatMap((d) => [...d.departments])],
+      );
+      for (const r of rows) reached[r.i]!.add(Number(r.user_id));
     }
-    const ids = [...users].sort((x, y) => x - y);
-    if (ids.length > 0) {
+    if (areaQs.length > 0) {
+      const { rows } = await q.query<{ i: number; user_id: number }>(
+        `SELECT DISTINCT u.i, g.user_id FROM unnest($1::int[], $2::text[], $3::text[]) AS u(i, role, grid_code)
+           JOIN role_grants g ON g.revoked_at IS NULL AND g.role = u.role
+            AND (g.area_code IS NULL OR u.grid_code LIKE g.area_code || '%')`,
+        [
+          areaQs.flatMap((a) => a.roles.map(() => a.i)),
+          areaQs.flatMap((a) => [...a.roles]),
+          areaQs.flatMap((a) => a.roles.map(() => a.gridCode)),
+        ],
+      );
+      for (const r of rows) reached[r.i]!.add(Number(r.user_id));
+    }
+    const ids = reached.map((users) => [...users].sort((x, y) => x - y));
+    const rows = ns.flatMap((n, i) => ids[i]!.map((u) => ({ u, n })));
+    if (rows.length > 0) {
       await q.query(
         `INSERT INTO notifications (user_id, case_id, kind, title_zh, title_en, body, created_at)
-         SELECT u, $2, $3, $4, $5, $6, $7 FROM unnest($1::bigint[]) AS u`,
-        [ids, n.caseId, n.kind, n.titleZh, n.titleEn, n.body, n.at],
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+                              $7::timestamptz[])`,
+        [
+          rows.map((r) => r.u),
+          rows.map((r) => r.n.caseId),
+          rows.map((r) => r.n.kind),
+          rows.map((r) => r.n.titleZh),
+          rows.map((r) => r.n.titleEn),
+          rows.map((r) => JSON.stringify(r.n.body)),
+          rows.map((r) => r.n.at.toISOString()),
+        ],
       );
     }
     return ids;
