@@ -288,6 +288,33 @@ describeEachDriver('registry files: addresses, buildings, households, organisati
     // Replacing applies the other source's value.
     await svc.resolveConflict(ADMIN, floors!.id, 'replace');
     expect((await one('building', 'B320502000101')).values.floors).toBe('7');
+
+    // A point more than ~10 m away is a location conflict; replacing it moves the building's grid.
+    const moved = await svc.importRecords(ADMIN, {
+      kind: 'building',
+      source: 'urban_mgmt',
+      fileName: 'cg-buildings.csv',
+      rows: readTable(csv(['building_code,lng,lat', `B320502000102,${P[2]!.lng},${P[2]!.lat}`]), 'csv'),
+    });
+    expect(moved).toMatchObject({ merged: 1, filled: 0, conflicts: 1 });
+    const [where] = (
+      await svc.listConflicts(ADMIN, { entityType: 'building', status: 'open', limit: 10, offset: 0 })
+    ).items;
+    expect(where).toMatchObject({ field: 'location', gridCode: G[1] });
+    await svc.resolveConflict(ADMIN, where!.id, 'replace');
+    expect(await one('building', 'B320502000102')).toMatchObject({
+      gridCode: G[2],
+      values: { location: `${P[2]!.lng.toFixed(6)},${P[2]!.lat.toFixed(6)}` },
+    });
+    await svc.resolveConflict(ADMIN, where!.id, 'keep').then(
+      () => expect.unreachable('a resolved conflict cannot be resolved again'),
+      (err: { code: string }) => expect(err.code).toBe('REGISTRY_CONFLICT_NOT_FOUND'),
+    );
+    // Move it back for the households below.
+    await t().db.query(
+      `UPDATE buildings SET grid_code = $1, lng = $2, lat = $3 WHERE code = 'B320502000102'`,
+      [G[1], P[1]!.lng, P[1]!.lat],
+    );
   });
 
   it('imports households: grid from building or address, head sealed and masked, people find them', async () => {
@@ -352,6 +379,20 @@ describeEachDriver('registry files: addresses, buildings, households, organisati
         source: 'civil_affairs',
       }),
     ]);
+    // Replacing a personal value stores the other source's ciphertext; lists stay masked.
+    await svc.resolveConflict(ADMIN, conflicts.items[0]!.id, 'replace');
+    expect((await one('household', 'NH320502-0001')).values.head_phone).toBe(maskPhone(HEAD_PHONE_B));
+    const { rows: replaced } = await t().db.query<{ head_phone_enc: string; head_phone_hash: string }>(
+      "SELECT head_phone_enc, head_phone_hash FROM households WHERE household_no = 'NH320502-0001'",
+    );
+    const cipher = new FieldCipher('r'.repeat(40));
+    expect(cipher.decrypt(replaced[0]!.head_phone_enc)).toBe(HEAD_PHONE_B);
+    expect(replaced[0]!.head_phone_hash).toBe(cipher.lookupHash(HEAD_PHONE_B));
+    expect(audit.entries.at(-1)).toMatchObject({
+      action: 'registry.conflict_resolve',
+      resourceType: 'household',
+      details: { field: 'head_phone', decision: 'replace' },
+    });
     // A person id filter never returns another kind's conflict with the same id.
     expect((await svc.listConflicts(ADMIN, { personId: h1.id, limit: 10, offset: 0 })).total).toBe(0);
 

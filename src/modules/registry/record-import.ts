@@ -207,13 +207,15 @@ export async function mergeRecordBatch(
       unique(resolved.map((r) => r.fields.get('text')?.compare)),
     );
     const adopt = new Map<number, string>();
+    const adopting = new Set<string>();
     for (const r of resolved) {
       const t = r.fields.get('text')?.compare;
       const hit = t === undefined ? undefined : byText.get(t);
       if (!hit) continue;
       if (hit.code !== null) textOwner.set(t!, hit.code);
-      else if (!stored.has(r.row.key) && ![...adopt.values()].includes(r.row.key) && !adopt.has(hit.id)) {
+      else if (!stored.has(r.row.key) && !adopting.has(r.row.key) && !adopt.has(hit.id)) {
         adopt.set(hit.id, r.row.key);
+        adopting.add(r.row.key);
       }
     }
     for (const s of await records.load(tx, spec, { ids: [...adopt.keys()] })) {
