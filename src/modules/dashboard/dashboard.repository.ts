@@ -133,7 +133,8 @@ export class DashboardRepository {
     } else {
       params.push(sealedThrough);
       // A street code is the first 9 digits of its grids' codes, so for a prefix of ≤ 9 digits
-      // `street_code LIKE p%` holds exactly when `grid_code LIKE p%` does.
+      // `street_code LIKE p%` holds exactly when `grid_code LIKE p%` does. `day = ANY(ARRAY(…))`
+      // keeps both reads on the primary keys' day ranges whatever the planner guesses.
       const streetArea = areaCond(scope, within, 'street_code', params);
       const gridArea = areaCond(scope, within, 'grid_code', params);
       sql = `WITH sealed AS (
@@ -143,10 +144,10 @@ export class DashboardRepository {
                EXCEPT SELECT day FROM sealed
              )
              SELECT day, metric, n FROM dashboard_rollup_street
-              WHERE day IN (SELECT day FROM sealed) AND ${streetArea}
+              WHERE day = ANY(ARRAY(SELECT day FROM sealed)) AND ${streetArea}
              UNION ALL
              SELECT day, metric, n FROM case_rollup_daily
-              WHERE day IN (SELECT day FROM live_days) AND ${gridArea}
+              WHERE day = ANY(ARRAY(SELECT day FROM live_days)) AND ${gridArea}
              UNION ALL
              SELECT day, metric, n FROM case_rollup_daily
               WHERE day > $2::date AND ${gridArea}`;
