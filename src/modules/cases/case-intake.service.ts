@@ -3,18 +3,26 @@
  * category, routed to a suggested department, stored with its event, rollup, audit record and
  * idempotency key in ONE transaction — committed before the 2xx — and announced live.
  */
-import { sqlState } from '../../db/db.js';
-import { CommonErrors } from '../../lib/errors.js';
+import { type Queryable, sqlState } from '../../db/db.js';
+import { Batcher, type Outcome } from '../../lib/batcher.js';
+import { AppError, CommonErrors } from '../../lib/errors.js';
 import type { Actor } from '../identity/actor.js';
 import { codeWithin } from '../identity/policy.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
+import { idempotencyMapKey, type NearbyOpenCase, type NewCase } from './case.repository.js';
 import type { CaseRecord, Channel, HotlineType } from './case.types.js';
-import { startClock } from './case-clock.js';
+import { DEFAULT_DEADLINES, startClock } from './case-clock.js';
 import { newCaseSnapshot } from './case-state.js';
-import { type CaseSupport, hashRequest, idempotencyScope, newPublicCode } from './case-support.js';
-import { RoutingRepository } from './routing.repository.js';
+import {
+  type CaseSupport,
+  hashRequest,
+  type IntakeConfig,
+  idempotencyScope,
+  newPublicCode,
+} from './case-support.js';
+import { bestRule } from './routing.repository.js';
 
 /** A report as it comes in from any channel. */
 export interface IntakeInput {
@@ -70,169 +78,258 @@ const CHANNEL_ACTION: Record<Channel, string> = {
   bulk: 'report_bulk',
 };
 
-/** Intake use cases: report, check for duplicates, join ("me too"). */
-export class CaseIntakeService {
-  private readonly routing = new RoutingRepository();
+/** A report validated, located, categorised, routed and clocked: ready to be written. */
+interface PreparedReport {
+  actor: Actor;
+  input: IntakeInput;
+  scope: string;
+  requestHash: string;
+  draft: Omit<NewCase, 'areaId'>;
+  route: { department: string | null; reason: string };
+}
 
-  constructor(private readonly s: CaseSupport) {}
+/** The answer to one report. */
+type ReportAnswer = { result: IntakeResult; replayed: boolean };
+
+/**
+ * Intake use cases: report, check for duplicates, join ("me too").
+ *
+ * A report is checked and prepared on its own (channel, location, category, routing, deadline —
+ * no database round trip: categories, routing rules and the calendar are cached), then written
+ * through a Batcher: reports that arrive while others are being written share one transaction
+ * (group commit), with a fixed number of statements per batch. Each report still gets its own
+ * answer, and a report that fails its batch is written again alone (see lib/batcher.ts).
+ */
+export class CaseIntakeService {
+  /** Writes the reports; its `stats` show how well reports were batched. */
+  readonly batcher: Batcher<PreparedReport, ReportAnswer>;
+
+  constructor(private readonly s: CaseSupport) {
+    this.batcher = new Batcher((items) => this.writeBatch(items));
+  }
 
   /**
    * Takes a report from any channel. Returns `replayed: true` with the first answer when the
-   * idempotency key was seen before with the same content.
+   * idempotency key was seen before with the same content. The case is committed before this
+   * resolves.
    */
-  async report(actor: Actor, input: IntakeInput): Promise<{ result: IntakeResult; replayed: boolean }> {
+  async report(actor: Actor, input: IntakeInput): Promise<ReportAnswer> {
     this.assertChannelAllowed(actor, input.channel);
-    const { db, clock, cipher, repo, locate } = this.s.deps;
+    const { db, repo } = this.s.deps;
     const scope = idempotencyScope(actor);
     const { idempotencyKey: _key, ...content } = input;
     const requestHash = hashRequest(content);
-    const prior = await repo.findIdempotent(db, scope, input.idempotencyKey);
-    if (prior) return this.replay(prior, requestHash, input.idempotencyKey);
+    try {
+      return await this.batcher.submit(await this.prepare(actor, input, scope, requestHash));
+    } catch (err) {
+      // A retry of a report accepted earlier gets the first answer even if the report would not be
+      // accepted now (category withdrawn, boundary redrawn), and a concurrent request with the same
+      // key that won the race (23505) answers with its result.
+      if (!(err instanceof AppError) && sqlState(err) !== '23505') throw err;
+      const prior = await repo.findIdempotent(db, scope, input.idempotencyKey);
+      if (prior) return this.replay(prior, requestHash, input.idempotencyKey);
+      throw err;
+    }
+  }
 
-    const location = await locate.locate(input.lng, input.lat);
-    if (!location)
+  /** Everything about a report that needs no transaction. */
+  private async prepare(
+    actor: Actor,
+    input: IntakeInput,
+    scope: string,
+    requestHash: string,
+  ): Promise<PreparedReport> {
+    const { clock, cipher, locate } = this.s.deps;
+    const gridCode = await locate.locateCode(input.lng, input.lat);
+    if (!gridCode)
       throw CaseErrors.OutsideCity({ params: { lng: input.lng, lat: input.lat }, field: 'body/lng' });
-    const gridCode = location.grid.code;
     if (input.channel === 'patrol')
       casePolicy.assert(actor, 'report_patrol', { areaCode: gridCode, departments: [], reporterUserIds: [] });
+    const config = await this.s.intakeConfig();
+    const category = this.category(config, input);
+    if (category?.photoRequired && input.channel === 'patrol' && (input.photoIds?.length ?? 0) === 0) {
+      throw CaseErrors.PhotoRequired({ params: { code: category.code }, field: 'body/photoIds' });
+    }
+    const route = this.suggestDepartment(config, category, gridCode);
+    const now = clock.now();
+    const snapshot = newCaseSnapshot();
+    const draft = {
+      publicCode: newPublicCode(now),
+      state: snapshot.state,
+      channel: input.channel,
+      categoryVersion: category?.version ?? null,
+      categoryCode: category?.code ?? null,
+      hotlineType: input.hotlineType ?? null,
+      urgent: category?.urgent ?? false,
+      description: input.description.trim(),
+      address: input.address?.trim() || null,
+      lng: input.lng,
+      lat: input.lat,
+      gridCode,
+      departmentCode: route.department,
+      tasks: [],
+      // The hotline operator or bulk importer is not the reporter: the caller is (known by phone).
+      reporterUserId:
+        actor.kind === 'user' && (input.channel === 'resident' || input.channel === 'patrol')
+          ? actor.userId
+          : null,
+      reporterNameEnc: input.reporterName ? cipher.encrypt(input.reporterName) : null,
+      reporterPhoneEnc: input.reporterPhone ? cipher.encrypt(input.reporterPhone) : null,
+      reporterPhoneHash: input.reporterPhone ? cipher.lookupHash(input.reporterPhone) : null,
+      externalRef: input.externalRef ?? null,
+      reportedAt: now,
+      updatedAt: now,
+      clockStage: null,
+      clockStartedAt: null,
+      clockDeadline: null,
+      clockPausedMinutes: null,
+    } satisfies Omit<NewCase, 'areaId'>;
+    const clockHolder = { ...draft } as unknown as CaseRecord;
+    startClock(
+      clockHolder,
+      'file',
+      now,
+      await this.s.calendar(this.s.deps.db),
+      category?.deadlines ?? DEFAULT_DEADLINES,
+    );
+    return {
+      actor,
+      input,
+      scope,
+      requestHash,
+      route,
+      draft: {
+        ...draft,
+        clockStage: clockHolder.clockStage,
+        clockStartedAt: clockHolder.clockStartedAt,
+        clockDeadline: clockHolder.clockDeadline,
+      },
+    };
+  }
 
-    try {
-      const result = await db.transaction(async (tx) => {
-        const category = await this.category(tx, input);
-        if (category?.photoRequired && input.channel === 'patrol' && (input.photoIds?.length ?? 0) === 0) {
-          throw CaseErrors.PhotoRequired({ params: { code: category.code }, field: 'body/photoIds' });
+  /**
+   * Writes prepared reports in ONE transaction: replays of known keys are answered, the rest get
+   * their case, reporter, duplicate check, idempotency key, event, counters, notifications, NOTIFY
+   * and audit record — each step one statement for the whole batch.
+   */
+  private async writeBatch(items: readonly PreparedReport[]): Promise<Array<Outcome<ReportAnswer>>> {
+    const { db, repo } = this.s.deps;
+    return db.transaction(async (tx) => {
+      const outcomes: Array<Outcome<ReportAnswer> | undefined> = items.map(() => undefined);
+      const priors = await repo.findIdempotentMany(
+        tx,
+        items.map((it) => ({ scope: it.scope, key: it.input.idempotencyKey })),
+      );
+      const areaIds = await repo.currentAreaIds(
+        tx,
+        items.map((it) => it.draft.gridCode),
+      );
+      const fresh: Array<{ i: number; it: PreparedReport; areaId: number }> = [];
+      items.forEach((it, i) => {
+        const prior = priors.get(idempotencyMapKey(it.scope, it.input.idempotencyKey));
+        const areaId = areaIds.get(it.draft.gridCode);
+        try {
+          if (prior)
+            outcomes[i] = { ok: true, value: this.replay(prior, it.requestHash, it.input.idempotencyKey) };
+          // The grid was redrawn since the locate index was read.
+          else if (areaId === undefined)
+            throw CaseErrors.OutsideCity({ params: { lng: it.input.lng, lat: it.input.lat } });
+          else fresh.push({ i, it, areaId });
+        } catch (error) {
+          outcomes[i] = { ok: false, error };
         }
-        const { rows } = await tx.query<{ id: number }>(
-          'SELECT id FROM areas WHERE code = $1 AND valid_to IS NULL',
-          [gridCode],
-        );
-        const areaId = rows[0]?.id;
-        if (areaId === undefined)
-          throw CaseErrors.OutsideCity({ params: { lng: input.lng, lat: input.lat } });
-        const route = await this.suggestDepartment(tx, category, gridCode);
-        const now = clock.now();
-        const snapshot = newCaseSnapshot();
-        const draft = {
-          publicCode: newPublicCode(now),
-          state: snapshot.state,
-          channel: input.channel,
-          categoryVersion: category?.version ?? null,
-          categoryCode: category?.code ?? null,
-          hotlineType: input.hotlineType ?? null,
-          urgent: category?.urgent ?? false,
-          description: input.description.trim(),
-          address: input.address?.trim() || null,
-          lng: input.lng,
-          lat: input.lat,
-          gridCode,
-          areaId,
-          departmentCode: route.department,
-          tasks: [],
-          // The hotline operator or bulk importer is not the reporter: the caller is (known by phone).
-          reporterUserId:
-            actor.kind === 'user' && (input.channel === 'resident' || input.channel === 'patrol')
-              ? actor.userId
-              : null,
-          reporterNameEnc: input.reporterName ? cipher.encrypt(input.reporterName) : null,
-          reporterPhoneEnc: input.reporterPhone ? cipher.encrypt(input.reporterPhone) : null,
-          reporterPhoneHash: input.reporterPhone ? cipher.lookupHash(input.reporterPhone) : null,
-          externalRef: input.externalRef ?? null,
-          reportedAt: now,
-          updatedAt: now,
-          clockStage: null,
-          clockStartedAt: null,
-          clockDeadline: null,
-          clockPausedMinutes: null,
-        } satisfies Parameters<typeof repo.insert>[1];
-        const clockHolder = { ...draft } as unknown as CaseRecord;
-        startClock(
-          clockHolder,
-          'file',
-          now,
-          await this.s.calendar(tx),
-          category?.deadlines ?? (await this.s.deadlinesOf(tx, draft)),
-        );
-        const c = await repo.insert(tx, {
-          ...draft,
-          clockStage: clockHolder.clockStage,
-          clockStartedAt: clockHolder.clockStartedAt,
-          clockDeadline: clockHolder.clockDeadline,
-        });
-        await repo.addReporter(tx, {
+      });
+      const cases = await repo.insertMany(
+        tx,
+        fresh.map(({ it, areaId }) => ({ ...it.draft, areaId })),
+      );
+      await repo.addOriginalReporters(
+        tx,
+        cases.map((c) => ({
           caseId: c.id,
           userId: c.reporterUserId,
           phoneHash: c.reporterPhoneHash,
           phoneEnc: c.reporterPhoneEnc,
           nameEnc: c.reporterNameEnc,
           channel: c.channel,
-          original: true,
-          at: now,
-        });
-        // Everything but the audited record first: record() takes the audit chain head lock, which
-        // serialises every audited write until COMMIT, so only the photo link may follow it.
-        // The duplicate check (the slowest read) does not see the new case anyway (excluded).
-        const possibleDuplicates = await this.candidates(tx, {
+          at: c.reportedAt,
+        })),
+      );
+      const since = new Date(this.s.deps.clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
+      const nearby = await repo.findNearbyOpenMany(
+        tx,
+        cases.map((c) => ({
           lng: c.lng,
           lat: c.lat,
           categoryCode: c.categoryCode,
+          meters: DUPLICATE_RADIUS_M,
+          since,
           text: c.description,
+          limit: 5,
           excludeId: c.id,
-        });
-        const result: IntakeResult = {
+        })),
+      );
+      const results = cases.map(
+        (c, k): IntakeResult => ({
           id: c.id,
           publicCode: c.publicCode,
           state: c.state,
-          gridCode,
-          suggestedDepartment: route.department,
-          routing: route.reason,
+          gridCode: c.gridCode,
+          suggestedDepartment: fresh[k]!.it.route.department,
+          routing: fresh[k]!.it.route.reason,
           deadline: c.clockDeadline?.toISOString() ?? null,
-          possibleDuplicates,
-        };
-        await repo.saveIdempotent(tx, {
-          scope,
-          key: input.idempotencyKey,
-          requestHash,
+          possibleDuplicates: toCandidates(nearby[k]!, c.categoryCode),
+        }),
+      );
+      await repo.saveIdempotentMany(
+        tx,
+        cases.map((c, k) => ({
+          scope: fresh[k]!.it.scope,
+          key: fresh[k]!.it.input.idempotencyKey,
+          requestHash: fresh[k]!.it.requestHash,
           caseId: c.id,
-          response: result,
-          at: now,
-        });
-        const event = await this.s.record(tx, c, {
-          actor,
-          action: 'report',
-          fromState: null,
-          departmentCode: route.department,
-          note: '',
-          data: { channel: c.channel, routing: route.reason, hotlineType: c.hotlineType },
-          notify: {
-            audiences: [{ kind: 'area_roles', roles: ['dispatcher'], gridCode }],
-            titleZh: `新上报 ${c.publicCode}`,
-            titleEn: `New report ${c.publicCode}`,
+          response: results[k],
+          at: c.reportedAt,
+        })),
+      );
+      const events = await this.s.recordMany(
+        tx,
+        cases.map((c, k) => ({
+          c,
+          e: {
+            actor: fresh[k]!.it.actor,
+            action: 'report',
+            fromState: null,
+            departmentCode: fresh[k]!.it.route.department,
+            note: '',
+            data: { channel: c.channel, routing: fresh[k]!.it.route.reason, hotlineType: c.hotlineType },
+            notify: {
+              audiences: [{ kind: 'area_roles', roles: ['dispatcher'], gridCode: c.gridCode }],
+              titleZh: `新上报 ${c.publicCode}`,
+              titleEn: `New report ${c.publicCode}`,
+            },
           },
-        });
+        })),
+      );
+      for (const [k, c] of cases.entries()) {
+        const { actor, input } = fresh[k]!.it;
         const photos = input.photoIds ?? [];
-        if (
-          photos.length > 0 &&
+        const linked =
+          photos.length === 0 ||
           (await repo.attachPhotos(
             tx,
             c.id,
-            event.id,
+            events[k]!.id,
             photos,
             actor.kind === 'user' ? actor.userId : null,
-          )) !== photos.length
-        ) {
+          )) === photos.length;
+        // Thrown, not answered: the batch rolls back and each report is written again alone.
+        if (!linked)
           throw CaseErrors.UnknownPhoto({ params: { id: photos.join(',') }, field: 'body/photoIds' });
-        }
-        return result;
-      });
-      return { result, replayed: false };
-    } catch (err) {
-      // A concurrent request with the same key won the race: answer with its result.
-      if (sqlState(err) === '23505') {
-        const winner = await repo.findIdempotent(db, scope, input.idempotencyKey);
-        if (winner) return this.replay(winner, requestHash, input.idempotencyKey);
+        outcomes[fresh[k]!.i] = { ok: true, value: { result: results[k]!, replayed: false } };
       }
-      throw err;
-    }
+      return outcomes.map((o) => o!);
+    });
   }
 
   /** Open cases of the same kind nearby, for the "me too" prompt while a resident types. */
@@ -241,7 +338,7 @@ export class CaseIntakeService {
     p: { lng: number; lat: number; categoryCode?: string; text: string },
   ): Promise<DuplicateCandidate[]> {
     casePolicy.assertPermits(actor, 'report');
-    return this.candidates(this.s.deps.db, { ...p, categoryCode: p.categoryCode ?? null, excludeId: null });
+    return this.candidates(this.s.deps.db, { ...p, categoryCode: p.categoryCode ?? null });
   }
 
   /** "Me too": the actor joins an open case as a reporter instead of filing a new one. */
@@ -289,28 +386,25 @@ export class CaseIntakeService {
     casePolicy.assertPermits(actor, CHANNEL_ACTION[channel]);
   }
 
-  private async category(
-    tx: Parameters<CaseSupport['calendar']>[0],
-    input: IntakeInput,
-  ): Promise<Category | undefined> {
+  private category(config: IntakeConfig, input: IntakeInput): Category | undefined {
     if (!input.categoryCode) {
       if (input.channel === 'patrol' || input.channel === 'sensor')
         throw CaseErrors.CategoryRequired({ field: 'body/categoryCode' });
       return undefined;
     }
-    const category = await this.s.taxonomy.activeCategory(tx, input.categoryCode);
+    const category = config.categories.get(input.categoryCode);
     if (!category)
       throw CaseErrors.UnknownCategory({ params: { code: input.categoryCode }, field: 'body/categoryCode' });
     return category;
   }
 
   /** Routing: the most specific rule for category × area, else the category's owner department. */
-  private async suggestDepartment(
-    tx: Parameters<CaseSupport['calendar']>[0],
+  private suggestDepartment(
+    config: IntakeConfig,
     category: Category | undefined,
     gridCode: string,
-  ): Promise<{ department: string | null; reason: string }> {
-    const rule = await this.routing.bestRule(tx, category?.code ?? null, gridCode);
+  ): { department: string | null; reason: string } {
+    const rule = bestRule(config.rules, category?.code ?? null, gridCode);
     if (rule && (rule.categoryCode !== null || category)) {
       return { department: rule.departmentCode, reason: `rule:${rule.id}` };
     }
@@ -319,8 +413,8 @@ export class CaseIntakeService {
   }
 
   private async candidates(
-    q: Parameters<CaseSupport['calendar']>[0],
-    p: { lng: number; lat: number; categoryCode: string | null; text: string; excludeId: number | null },
+    q: Queryable,
+    p: { lng: number; lat: number; categoryCode: string | null; text: string },
   ): Promise<DuplicateCandidate[]> {
     const since = new Date(this.s.deps.clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
     const rows = await this.s.deps.repo.findNearbyOpen(q, {
@@ -332,20 +426,7 @@ export class CaseIntakeService {
       text: p.text,
       limit: 6,
     });
-    return rows
-      .filter((r) => r.id !== p.excludeId)
-      .filter((r) => p.categoryCode !== null || r.similarity >= 0.2)
-      .slice(0, 5)
-      .map((r) => ({
-        id: r.id,
-        publicCode: r.publicCode,
-        categoryCode: r.categoryCode,
-        description: r.description,
-        state: r.state,
-        distanceM: Math.round(r.distanceM),
-        similarity: Math.round(r.similarity * 100) / 100,
-        reportedAt: r.reportedAt.toISOString(),
-      }));
+    return toCandidates(rows, p.categoryCode);
   }
 
   private replay(
@@ -357,6 +438,23 @@ export class CaseIntakeService {
       throw CaseErrors.IdempotencyKeyReused({ params: { key }, field: 'body/idempotencyKey' });
     return { result: prior.response as IntakeResult, replayed: true };
   }
+}
+
+/** Nearby open cases as offered to the reporter: without a category, only similar texts. */
+function toCandidates(rows: readonly NearbyOpenCase[], categoryCode: string | null): DuplicateCandidate[] {
+  return rows
+    .filter((r) => categoryCode !== null || r.similarity >= 0.2)
+    .slice(0, 5)
+    .map((r) => ({
+      id: r.id,
+      publicCode: r.publicCode,
+      categoryCode: r.categoryCode,
+      description: r.description,
+      state: r.state,
+      distanceM: Math.round(r.distanceM),
+      similarity: Math.round(r.similarity * 100) / 100,
+      reportedAt: r.reportedAt.toISOString(),
+    }));
 }
 
 /** True when a grid lies inside an area code (exported for routes that pre-check scope). */

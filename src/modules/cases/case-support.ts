@@ -19,11 +19,13 @@ import type { MessageSender } from '../messaging/message-sender.port.js';
 import { type Audience, NotificationRepository } from '../notifications/notification.repository.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
+import type { Category } from '../taxonomy/taxonomy.types.js';
 import { AREA_READER_ROLES } from './case.policy.js';
 import type { CaseRepository, CaseVisibility } from './case.repository.js';
 import type { CaseEvent, CaseRecord } from './case.types.js';
 import { DEFAULT_DEADLINES } from './case-clock.js';
 import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
+import { RoutingRepository, type RoutingRule } from './routing.repository.js';
 
 /** The NOTIFY channel every committed case event is announced on (SSE, dashboards, other nodes). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -71,17 +73,29 @@ export interface TransitionRecord {
   notify?: { audiences: Audience[]; titleZh: string; titleEn: string; smsReporters?: boolean };
 }
 
+/** How long intake trusts its copy of categories and routing rules (other nodes' edits). */
+export const CONFIG_TTL_MS = 5_000;
+
+/** What intake reads for every report: the active categories by code and the active routing rules. */
+export interface IntakeConfig {
+  categories: ReadonlyMap<string, Category>;
+  rules: readonly RoutingRule[];
+}
+
 /** Shared helpers bound to one set of dependencies. */
 export class CaseSupport {
   readonly taxonomy: TaxonomyRepository;
   readonly notifications: NotificationRepository;
   private readonly calendars: CalendarRepository;
+  private readonly routing: RoutingRepository;
   private calendarCache: { spec: CalendarSpec; at: number } | undefined;
+  private configCache: { config: Promise<IntakeConfig>; at: number } | undefined;
 
   constructor(readonly deps: CaseDeps) {
     this.taxonomy = deps.taxonomy ?? new TaxonomyRepository();
     this.notifications = deps.notifications ?? new NotificationRepository();
     this.calendars = deps.calendar ?? new CalendarRepository();
+    this.routing = new RoutingRepository();
   }
 
   /** The working calendar, cached for a minute (admins rarely change it; changes call invalidate). */
@@ -95,6 +109,36 @@ export class CaseSupport {
 
   /** Forgets the cached calendar (after an admin edit). */
   invalidateCalendar(): void {
+    this.calendarCache = undefined;
+  }
+
+  /**
+   * The active categories and routing rules, which every report needs: cached for
+   * CONFIG_TTL_MS (a few rows; admins rarely change them). A change made through this process
+   * drops the cache at once (invalidateConfig); other API nodes see it within the TTL.
+   */
+  async intakeConfig(): Promise<IntakeConfig> {
+    const now = Date.now();
+    if (this.configCache && now - this.configCache.at < CONFIG_TTL_MS) return this.configCache.config;
+    const { db } = this.deps;
+    const config = Promise.all([this.taxonomy.listActive(db), this.routing.list(db)]).then(
+      ([categories, rules]): IntakeConfig => ({
+        categories: new Map(categories.map((c) => [c.code, c])),
+        rules,
+      }),
+    );
+    const entry = { config, at: now };
+    this.configCache = entry;
+    // A failed load is not cached: the next report tries again.
+    config.catch(() => {
+      if (this.configCache === entry) this.configCache = undefined;
+    });
+    return config;
+  }
+
+  /** Forgets cached categories, routing rules and calendar (after an admin edit). */
+  invalidateConfig(): void {
+    this.configCache = undefined;
     this.calendarCache = undefined;
   }
 

@@ -6,6 +6,17 @@ export function idempotencyMapKey(scope: string, key: string): string {
   return `${scope}\u0000${key}`;
 }
 
+/** Open cases of a category (or any) within `meters` of a point, reported since `since`. */
+export interface NearbyQuery {
+  lng: number;
+  lat: number;
+  categoryCode: string | null;
+  meters: number;
+  since: Date;
+  text: string;
+  limit: number;
+}
+
 /** An open case near a point, for the duplicate check ("me too"). */
 export interface NearbyOpenCase
   extends Pick<CaseRecord, 'id' | 'publicCode' | 'categoryCode' | 'description' | 'state' | 'reportedAt'> {
@@ -411,27 +422,27 @@ export class CaseRepository {
    * first (pg_trgm similarity); the distance is computed in SQL with an equirectangular
    * approximation, exact enough at 250 m.
    */
-  async findNearbyOpen(
+  async findNearbyOpen(q: Queryable, p: NearbyQuery): Promise<NearbyOpenCase[]> {
+    return (await this.findNearbyOpenMany(q, [p]))[0]!;
+  }
+
+  /**
+   * findNearbyOpen for several points in one statement (a batch of reports); answers in order.
+   * `excludeId` leaves out the report's own case.
+   */
+  async findNearbyOpenMany(
     q: Queryable,
-    p: {
-      lng: number;
-      lat: number;
-      categoryCode: string | null;
-      meters: number;
-      since: Date;
-      text: string;
-      limit: number;
-    },
-  ): Promise<NearbyOpenCase[]> {
+    ps: ReadonlyArray<NearbyQuery & { excludeId?: number | null }>,
+  ): Promise<NearbyOpenCase[][]> {
+    if (ps.length === 0) return [];
     // Rounded to 1e-7° (~1 cm): a denormal coordinate such as 7e-323 is valid input but makes
     // PostgreSQL's float arithmetic raise "value out of range: underflow" (was a 500).
-    const lng = Math.round(p.lng * 1e7) / 1e7;
-    const lat = Math.round(p.lat * 1e7) / 1e7;
-    const dLat = p.meters / 111_320;
-    const dLng = p.meters / (111_320 * Math.cos((lat * Math.PI) / 180));
+    const round = (v: number) => Math.round(v * 1e7) / 1e7;
+    const lats = ps.map((p) => round(p.lat));
     // The box search and the state list match the partial GiST index cases_open_point, so only
-    // the open cases around the point are read, however many cases the city has.
+    // the open cases around each point are read, however many cases the city has.
     const { rows } = await q.query<{
+      i: number;
       id: number;
       public_code: string;
       category_code: string | null;
@@ -441,29 +452,51 @@ export class CaseRepository {
       distance_m: number;
       sim: number;
     }>(
-      `SELECT * FROM (
-         SELECT c.id, c.public_code, c.category_code, c.description, c.state, c.reported_at,
-           sqrt(power((c.lng - $1) * 111320 * cos(radians($2)), 2) + power((c.lat - $2) * 111320, 2)) AS distance_m,
-           public.similarity(c.description, $3) AS sim
-         FROM cases c
-         WHERE c.state NOT IN ('closed', 'evaluated', 'rejected', 'voided')
-           AND point(c.lng, c.lat) <@ box(point($1 - $6, $2 - $7), point($1 + $6, $2 + $7))
-           AND ($4::text IS NULL OR c.category_code = $4)
-           AND c.reported_at >= $5
-       ) x WHERE x.distance_m <= $8
-       ORDER BY x.sim DESC, x.distance_m ASC LIMIT $9`,
-      [lng, lat, p.text, p.categoryCode, p.since, dLng, dLat, p.meters, p.limit],
+      `SELECT u.i, x.* FROM unnest($1::float8[], $2::float8[], $3::text[], $4::text[], $5::timestamptz[],
+                                   $6::float8[], $7::float8[], $8::float8[], $9::int[], $10::bigint[])
+                       WITH ORDINALITY AS u(lng, lat, text, category, since, dlng, dlat, meters, lim, exclude_id, i)
+       CROSS JOIN LATERAL (
+         SELECT * FROM (
+           SELECT c.id, c.public_code, c.category_code, c.description, c.state, c.reported_at,
+             sqrt(power((c.lng - u.lng) * 111320 * cos(radians(u.lat)), 2) + power((c.lat - u.lat) * 111320, 2)) AS distance_m,
+             public.similarity(c.description, u.text) AS sim
+           FROM cases c
+           WHERE c.state NOT IN ('closed', 'evaluated', 'rejected', 'voided')
+             AND point(c.lng, c.lat) <@ box(point(u.lng - u.dlng, u.lat - u.dlat), point(u.lng + u.dlng, u.lat + u.dlat))
+             AND (u.category IS NULL OR c.category_code = u.category)
+             AND c.reported_at >= u.since
+             AND c.id IS DISTINCT FROM u.exclude_id
+         ) y WHERE y.distance_m <= u.meters
+         ORDER BY y.sim DESC, y.distance_m ASC LIMIT u.lim
+       ) x
+       ORDER BY u.i, x.sim DESC, x.distance_m ASC`,
+      [
+        ps.map((p) => round(p.lng)),
+        lats,
+        ps.map((p) => p.text),
+        ps.map((p) => p.categoryCode),
+        ps.map((p) => p.since.toISOString()),
+        ps.map((p, i) => p.meters / (111_320 * Math.cos((lats[i]! * Math.PI) / 180))),
+        ps.map((p) => p.meters / 111_320),
+        ps.map((p) => p.meters),
+        ps.map((p) => p.limit),
+        ps.map((p) => p.excludeId ?? null),
+      ],
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      publicCode: r.public_code,
-      categoryCode: r.category_code,
-      description: r.description,
-      state: r.state,
-      reportedAt: r.reported_at,
-      distanceM: r.distance_m,
-      similarity: r.sim,
-    }));
+    const out: NearbyOpenCase[][] = ps.map(() => []);
+    for (const r of rows) {
+      out[Number(r.i) - 1]!.push({
+        id: Number(r.id),
+        publicCode: r.public_code,
+        categoryCode: r.category_code,
+        description: r.description,
+        state: r.state,
+        reportedAt: r.reported_at,
+        distanceM: r.distance_m,
+        similarity: r.sim,
+      });
+    }
+    return out;
   }
 
   /** Staff search: visible cases matching the filters, newest first, with the total. */

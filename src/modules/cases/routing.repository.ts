@@ -22,7 +22,7 @@ interface RuleRow {
 }
 
 const toRule = (r: RuleRow): RoutingRule => ({
-  id: r.id,
+  id: Number(r.id),
   categoryCode: r.category_code,
   areaCode: r.area_code,
   departmentCode: r.department_code,
@@ -31,27 +31,37 @@ const toRule = (r: RuleRow): RoutingRule => ({
   createdAt: r.created_at,
 });
 
+/**
+ * The best active rule for a category in a grid: the longest matching area code wins, then a
+ * category-specific rule over a catch-all, then the newest. Pure, over the active rules (which
+ * intake keeps cached: see CaseSupport.intakeConfig).
+ */
+export function bestRule(
+  rules: readonly RoutingRule[],
+  categoryCode: string | null,
+  gridCode: string,
+): RoutingRule | undefined {
+  let best: RoutingRule | undefined;
+  const rank = (r: RoutingRule): [number, number, number] => [
+    r.areaCode?.length ?? 0,
+    r.categoryCode === null ? 0 : 1,
+    r.id,
+  ];
+  for (const r of rules) {
+    if (r.categoryCode !== null && r.categoryCode !== categoryCode) continue;
+    if (r.areaCode !== null && !gridCode.startsWith(r.areaCode)) continue;
+    if (!best) {
+      best = r;
+      continue;
+    }
+    const [a, b] = [rank(r), rank(best)];
+    if (a[0] > b[0] || (a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] > b[2])))) best = r;
+  }
+  return best;
+}
+
 /** The only SQL for routing rules. */
 export class RoutingRepository {
-  /**
-   * The best active rule for a category in a grid: the longest matching area code wins, then a
-   * category-specific rule over a catch-all, then the newest.
-   */
-  async bestRule(
-    q: Queryable,
-    categoryCode: string | null,
-    gridCode: string,
-  ): Promise<RoutingRule | undefined> {
-    const { rows } = await q.query<RuleRow>(
-      `SELECT * FROM routing_rules
-       WHERE active AND (category_code IS NULL OR category_code = $1)
-         AND (area_code IS NULL OR $2 LIKE area_code || '%')
-       ORDER BY length(coalesce(area_code, '')) DESC, (category_code IS NULL), id DESC LIMIT 1`,
-      [categoryCode, gridCode],
-    );
-    return rows[0] ? toRule(rows[0]) : undefined;
-  }
-
   /** Active rules, newest first. */
   async list(q: Queryable): Promise<RoutingRule[]> {
     const { rows } = await q.query<RuleRow>('SELECT * FROM routing_rules WHERE active ORDER BY id DESC');

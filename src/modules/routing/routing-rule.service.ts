@@ -1,12 +1,15 @@
 /**
  * Routing-rule administration: which department gets cases of a category in an area. The intake
- * reads the rules through RoutingRepository.bestRule; this service only edits them (admin; audited).
+ * reads the rules through bestRule (routing.repository.ts) over a cached copy, which this service
+ * drops after every change (other API nodes reload theirs within seconds); it only edits the rules
+ * (admin; audited).
  */
-import type { Db } from '../../db/db.js';
+import { afterCommitOf, type Db } from '../../db/db.js';
 import type { AuditWriter } from '../audit/audit.port.js';
 import { RoutingRepository, type RoutingRule } from '../cases/routing.repository.js';
 import type { Actor } from '../identity/actor.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
+import type { IntakeConfigCache } from '../taxonomy/taxonomy.service.js';
 import { RoutingErrors } from './routing.errors.js';
 import { routingPolicy } from './routing.policy.js';
 
@@ -23,7 +26,7 @@ export class RoutingRuleService {
   private readonly repo = new RoutingRepository();
   private readonly taxonomy = new TaxonomyRepository();
 
-  constructor(private readonly deps: { db: Db; audit: AuditWriter }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditWriter; cache?: IntakeConfigCache }) {}
 
   /** Active rules, newest first. */
   async list(actor: Actor): Promise<RoutingRule[]> {
@@ -75,6 +78,7 @@ export class RoutingRuleService {
           departmentCode: rule.departmentCode,
         },
       });
+      afterCommitOf(tx, () => this.deps.cache?.invalidateConfig());
       return saved;
     });
   }
@@ -90,6 +94,7 @@ export class RoutingRuleService {
         resourceType: 'routing_rule',
         resourceId: String(id),
       });
+      afterCommitOf(tx, () => this.deps.cache?.invalidateConfig());
     });
   }
 }

@@ -3,7 +3,7 @@
  * document (admin). A new version becomes active; cases keep the (version, code) they were filed
  * under, so nothing already filed is rewritten.
  */
-import type { Db, Queryable } from '../../db/db.js';
+import { afterCommitOf, type Db, type Queryable } from '../../db/db.js';
 import type { AuditWriter } from '../audit/audit.port.js';
 import type { Actor } from '../identity/actor.js';
 import { TaxonomyErrors } from './taxonomy.errors.js';
@@ -36,11 +36,19 @@ export interface ActiveTaxonomy {
 /** Longest deadline accepted for one stage: 100 working days of 8 hours. */
 const MAX_STAGE_MINUTES = 100 * 480;
 
+/**
+ * Something that caches categories or routing rules for intake and must forget them after a change
+ * (CaseSupport); the taxonomy and routing-rule services call it after their commits.
+ */
+export interface IntakeConfigCache {
+  invalidateConfig(): void;
+}
+
 /** Taxonomy reading and versioning. */
 export class TaxonomyService {
   private readonly repo = new TaxonomyRepository();
 
-  constructor(private readonly deps: { db: Db; audit: AuditWriter }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditWriter; cache?: IntakeConfigCache }) {}
 
   /** The active version's majors and categories (public). */
   async active(): Promise<ActiveTaxonomy> {
@@ -81,6 +89,7 @@ export class TaxonomyService {
         resourceId: String(version),
         details: { majors: doc.majors.length, categories: doc.categories.length, nameEn: doc.nameEn },
       });
+      afterCommitOf(tx, () => this.deps.cache?.invalidateConfig());
       return { version, categories: doc.categories.length };
     });
   }
