@@ -184,7 +184,7 @@ export class DashboardRepository {
        )
        INSERT INTO dashboard_rollup_street (day, street_code, metric, n)
        SELECT day, substr(grid_code, 1, ${STREET_CODE_LENGTH}), metric, sum(n) FROM case_rollup_daily
-        WHERE day IN (SELECT day FROM marked)
+        WHERE day = ANY(ARRAY(SELECT day FROM marked))
         GROUP BY 1, 2, 3`,
       [days, at],
     );
