@@ -80,10 +80,13 @@ describeEachDriver('intake in batches (group commit)', (t) => {
       return s.value;
     });
     expect(new Set(answers.map((a) => a.result.id)).size).toBe(40);
-    expect(answers.every((a) => !a.replayed)).toBe(true);
+    // Two concurrent reports with one key (7 and 40): whichever was written first created the case,
+    // the other is a replay of it — the same case either way.
     const again = settled[40]!;
-    expect(again.status === 'fulfilled' && again.value.result.id).toBe(answers[7]!.result.id);
-    expect(again.status === 'fulfilled' && again.value.replayed).toBe(true);
+    if (again.status === 'rejected') throw again.reason;
+    expect(again.value.result.id).toBe(answers[7]!.result.id);
+    expect([answers[7]!.replayed, again.value.replayed].sort()).toEqual([false, true]);
+    expect(answers.flatMap((a, i) => (a.replayed && i !== 7 ? [i] : []))).toEqual([]);
     expect(settled[41]).toMatchObject({ status: 'rejected', reason: { code: 'IDEMPOTENCY_KEY_REUSED' } });
     expect(settled[42]).toMatchObject({ status: 'rejected', reason: { code: 'UNKNOWN_PHOTO' } });
     // Answers are each report's own: grid, routing and deadline.
