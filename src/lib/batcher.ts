@@ -32,6 +32,7 @@ export class Batcher<I, O> {
   readonly stats = { batches: 0, items: 0, largest: 0 };
   private readonly queue: Array<Waiting<I, O>> = [];
   private inFlight = 0;
+  private scheduled = false;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
 
@@ -47,7 +48,16 @@ export class Batcher<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.pump();
+      // One turn of the event loop first: requests that have already arrived get to join this
+      // batch. Without it an embedded database (PGlite runs on this thread, its queries resolve as
+      // microtasks) would write every request alone before the next one is even read.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 

@@ -4,7 +4,7 @@ import { Batcher, type Outcome } from '../../src/lib/batcher.js';
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 describe('Batcher (group commit)', () => {
-  it('writes a lone item at once, and items that arrive meanwhile together', async () => {
+  it('writes a lone item on its own, and items that arrive together or meanwhile in batches', async () => {
     const seen: number[][] = [];
     const b = new Batcher<number, number>(
       async (items) => {
@@ -14,13 +14,18 @@ describe('Batcher (group commit)', () => {
       },
       { maxInFlight: 1, maxBatch: 8 },
     );
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => b.submit(i)));
-    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => i * 10));
-    // The first item went alone; the 19 that queued behind it went in batches of at most 8, in order.
-    expect(seen[0]).toEqual([0]);
-    expect(seen.slice(1).map((s) => s.length)).toEqual([8, 8, 3]);
-    expect(seen.flat()).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(b.stats).toEqual({ batches: 4, items: 20, largest: 8 });
+    expect(await b.submit(-1)).toBe(-10);
+    expect(seen).toEqual([[-1]]);
+    // 20 at once, then 5 more while the first batch is being written.
+    const first = Array.from({ length: 20 }, (_, i) => b.submit(i));
+    await new Promise((r) => setTimeout(r, 1));
+    const later = Array.from({ length: 5 }, (_, i) => b.submit(20 + i));
+    const answers = await Promise.all([...first, ...later]);
+    expect(answers).toEqual(Array.from({ length: 25 }, (_, i) => i * 10));
+    // In arrival order, at most 8 per batch; the 5 latecomers joined the queue behind the first 8.
+    expect(seen.slice(1).map((x) => x.length)).toEqual([8, 8, 8, 1]);
+    expect(seen.slice(1).flat()).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(b.stats).toEqual({ batches: 5, items: 26, largest: 8 });
   });
 
   it("gives each item its own answer: an item's error does not touch the others", async () => {
@@ -60,7 +65,7 @@ describe('Batcher (group commit)', () => {
       'ok 6',
       'ok 7',
     ]);
-    // Item 0 went alone; 1–7 failed as a batch and were retried one by one in order.
+    // The batch of 8 failed as a whole; each item was written again alone, in order.
     expect(alone).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
