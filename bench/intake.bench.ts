@@ -127,7 +127,7 @@ interface DriverFigures {
 function describe(name: string, r: LoadResult): string {
   return (
     `${name}: ${r.reqPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms ` +
-    `(${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`
+    `(${r.ok} ok, ${r.non2xx} non-2xx${r.non2xx > 0 ? ` ${JSON.stringify(r.non2xxByStatus)}` : ''}, ${r.errors} errors)`
   );
 }
 
@@ -137,7 +137,7 @@ async function benchDriver(
 ): Promise<DriverFigures> {
   const durationSec = opts.quick ? 5 : 20;
   const connections = 32;
-  const maxRequests = opts.quick ? 20_000 : 200_000;
+  const maxRequests = opts.quick ? 50_000 : 500_000;
   const run = `${driver}-${Date.now().toString(36)}`;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'civicgrid-intake-bench-'));
   let db: Db | undefined;
@@ -200,6 +200,7 @@ async function benchDriver(
     });
     await server.stop();
     log(describe(`${driver} full pipeline`, pipeline));
+    if (pipeline.non2xx + pipeline.errors > 0) log(`server output (tail):\n${server.output().slice(-4000)}`);
 
     db ??= await openPglite(path.join(tmp, 'pglite'));
     const cases = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cases')).rows[0]!.n;

@@ -29,6 +29,8 @@ export interface LoadResult {
   p99: number;
   max: number;
   durationSec: number;
+  /** Count per non-2xx HTTP status, e.g. {"503": 2}. */
+  non2xxByStatus: Record<string, number>;
 }
 
 /** Runs autocannon with a per-request body (unique key, rotating point). */
@@ -73,6 +75,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     p99: result.latency.p99,
     max: result.latency.max,
     durationSec: result.duration,
+    non2xxByStatus: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {})
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, s]) => [code, (s as { count: number }).count]),
+    ),
   };
 }
 
