@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { systemActor } from '../../src/modules/identity/actor.js';
 import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';
@@ -289,6 +289,17 @@ describeEachDriver('case operations over HTTP', (t) => {
     await waitFor(() => (resumed.events.some((e) => e.data.action === 'file') ? true : undefined), 1000);
     expect(resumed.events.filter((e) => e.data.caseId === result.id).map((e) => e.id)).toEqual(seen);
     resumed.close();
+
+    // Live events unavailable (LISTEN failed): 503 with Retry-After before any stream is opened.
+    vi.spyOn(built.services.events.hub, 'subscribe').mockRejectedValueOnce(new Error('LISTEN failed'));
+    const refused = await built.app.inject({
+      method: 'GET',
+      url: '/api/events/stream',
+      headers: { cookie: cookie(dispatcher) },
+    });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBeTruthy();
+    expect(refused.json()).toMatchObject({ code: 'DB_UNAVAILABLE' });
   });
 
   it('photos: real type by magic bytes, metadata stripped, stored by checksum, shown to who may see them', async () => {

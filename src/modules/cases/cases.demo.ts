@@ -13,10 +13,11 @@ import type { DemoStep } from '../demo/demo-step.js';
 import { systemActor } from '../identity/actor.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
+import { CaseRepository } from './case.repository.js';
 import type { CaseEvent, CaseRecord, Channel, HotlineType } from './case.types.js';
 import { HOTLINE_TYPES } from './case.types.js';
 import { startClock } from './case-clock.js';
-import { localDay, metricsOfEvent } from './case-rollup.js';
+import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
 import { type CaseAction, newCaseSnapshot, nextState, type Satisfaction } from './case-state.js';
 import { actorColumns, newPublicCode } from './case-support.js';
 import { applyTransition, departmentOf, eventData, snapshotOf } from './case-transition.js';
@@ -380,73 +381,23 @@ export const casesDemoStep: DemoStep = {
       ]),
       'id',
     );
-    const eventRows: unknown[][] = [];
-    const rollup = new Map<string, number>();
-    const stateCounts = new Map<string, number>();
-    cases.forEach((c, i) => {
-      const caseId = ids[i]!.id;
-      stateCounts.set(`${c.gridCode}|${c.state}`, (stateCounts.get(`${c.gridCode}|${c.state}`) ?? 0) + 1);
-      for (const e of eventsByCase[i]!) {
-        eventRows.push([
-          caseId,
-          e.at,
-          e.actorKind,
-          e.actorId,
-          e.actorName,
-          e.action,
-          e.fromState,
-          e.toState,
-          e.departmentCode,
-          e.stageDone,
-          e.onTime,
-          e.note,
-          e.publicNote,
-          JSON.stringify(e.data),
-        ]);
-        for (const m of metricsOfEvent(e)) {
-          const key = `${localDay(e.at)}|${c.gridCode}|${e.departmentCode ?? ''}|${m}`;
-          rollup.set(key, (rollup.get(key) ?? 0) + 1);
-        }
-      }
-    });
-    await insertRows(
+    // Events, rollups and state counts through the live write path's own batch functions, so the
+    // seeded counters are by definition what live transitions would have counted.
+    const events = eventsByCase.flatMap((es, i) => es.map((e) => ({ ...e, caseId: ids[i]!.id })));
+    await new CaseRepository().insertEvents(tx, events);
+    await addToRollups(
       tx,
-      'case_events',
-      [
-        'case_id',
-        'at',
-        'actor_kind',
-        'actor_id',
-        'actor_name',
-        'action',
-        'from_state',
-        'to_state',
-        'department_code',
-        'stage_done',
-        'on_time',
-        'note',
-        'public_note',
-        'data',
-      ],
-      eventRows,
+      cases.flatMap((c, i) => eventsByCase[i]!.map((e) => ({ ...e, gridCode: c.gridCode }))),
     );
-    await insertRows(
+    await moveStateCounts(
       tx,
-      'case_rollup_daily',
-      ['day', 'grid_code', 'department_code', 'metric', 'n'],
-      [...rollup].map(([k, n]) => [...k.split('|'), n]),
-    );
-    await insertRows(
-      tx,
-      'case_state_counts',
-      ['grid_code', 'state', 'n'],
-      [...stateCounts].map(([k, n]) => [...k.split('|'), n]),
+      cases.map((c) => ({ gridCode: c.gridCode, from: null, to: c.state })),
     );
     await tx.query(
       `INSERT INTO case_reporters (case_id, user_id, channel, original, joined_at) SELECT id, NULL, channel, true, reported_at FROM cases`,
     );
     env.progress.done();
     const open = cases.filter((c) => !['closed', 'evaluated', 'rejected', 'voided'].includes(c.state)).length;
-    return `${cases.length} cases (${open} open), ${eventRows.length} events`;
+    return `${cases.length} cases (${open} open), ${events.length} events`;
   },
 };

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { CommonErrors } from '../../lib/errors.js';
 import type { TypedApp } from '../../server/app.js';
 import { type CaseEventHub, eventFrame, type StreamSink } from './case-event-hub.js';
 import { type EventStreamService, eventStreamPolicy } from './event-stream.service.js';
@@ -35,20 +36,11 @@ export function eventStreamRoutes(app: TypedApp, d: { hub: CaseEventHub; stream:
       const lastEventId =
         typeof lastHeader === 'string' && lastHeader !== '' ? Number(lastHeader) : undefined;
 
-      reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': req.id,
-      });
-      res.write('retry: 3000\n\n');
-
-      // Until the backlog is out, live frames wait here (in order) so nothing is lost or doubled.
-      let pending: Array<{ frame: string; eventId: number | undefined }> | undefined =
-        lastEventId !== undefined ? [] : undefined;
+      // Frames wait here (in order) until the head is written and, on a resume, the backlog is
+      // out — so nothing is lost or doubled.
+      let pending: Array<{ frame: string; eventId: number | undefined }> | undefined = [];
+      let ended = false;
       const send = (frame: string): boolean => {
         if (res.destroyed || res.writableEnded) return false;
         res.write(frame);
@@ -64,25 +56,37 @@ export function eventStreamRoutes(app: TypedApp, d: { hub: CaseEventHub; stream:
           return send(frame);
         },
         end() {
-          if (!res.writableEnded) res.end();
+          ended = true;
+          if (res.headersSent && !res.writableEnded) res.end();
         },
       };
-      let unsubscribe: (() => void) | undefined;
-      res.on('close', () => unsubscribe?.());
+      // Subscribed before anything is sent: if live events are unavailable (database away, server
+      // closing) the client gets a 503 with Retry-After, not a 200 that closes at once.
+      let unsubscribe: () => void;
       try {
         unsubscribe = await d.hub.subscribe(sink);
       } catch (err) {
         req.log.error({ err }, 'event stream unavailable');
+        throw CommonErrors.DbUnavailable();
+      }
+      reply.hijack();
+      res.on('close', () => unsubscribe());
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': req.id,
+      });
+      res.write('retry: 3000\n\n');
+      if (ended || res.destroyed) {
+        unsubscribe();
         res.end();
         return;
       }
-      if (res.destroyed) {
-        unsubscribe();
-        return;
-      }
       res.write(': connected\n\n');
+      const replayed = new Set<number>();
       if (lastEventId !== undefined) {
-        const replayed = new Set<number>();
         try {
           for (const m of await d.stream.backlog(filter, lastEventId)) {
             send(eventFrame(m.eventId, JSON.stringify(m)));
@@ -91,12 +95,12 @@ export function eventStreamRoutes(app: TypedApp, d: { hub: CaseEventHub; stream:
         } catch (err) {
           req.log.warn({ err }, 'event stream backlog failed');
         }
-        const waiting = pending ?? [];
-        pending = undefined;
-        for (const p of waiting) {
-          if (p.eventId !== undefined && replayed.has(p.eventId)) continue;
-          sink.write(p.frame, p.eventId);
-        }
+      }
+      const waiting = pending ?? [];
+      pending = undefined;
+      for (const p of waiting) {
+        if (p.eventId !== undefined && replayed.has(p.eventId)) continue;
+        sink.write(p.frame, p.eventId);
       }
     },
   );
