@@ -1,5 +1,5 @@
 import { type ReactNode, useCallback, useRef, useState } from 'react';
-import { api } from '../lib/api';
+import { api, RetryKey } from '../lib/api';
 import { fmtTime, useLoad, useLookups } from '../lib/data';
 import { type MsgKey, useI18n } from '../lib/i18n';
 import { uploadPhotos } from '../lib/report';
@@ -166,6 +166,7 @@ export function CasePanel({
   const [files, setFiles] = useState<File[]>([]);
   // Photos already uploaded, so a retry after a failed action sends the same ids.
   const uploaded = useRef(new WeakMap<File, { purpose: string; id: number }>());
+  const actionKey = useRef(new RetryKey('act'));
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState('');
   const d = detail.data;
@@ -192,10 +193,15 @@ export function CasePanel({
           photoIds.push(pid);
         }
       }
-      await api('POST', `/api/cases/${id}/${action.replace(/_/g, '-')}`, {
+      const url = `/api/cases/${id}/${action.replace(/_/g, '-')}`;
+      const body = {
         ...actionBody(action, { ...form, departments: depts }, c),
         ...(photoIds.length ? { photoIds } : {}),
-      });
+      };
+      // A retry after a lost answer reuses the key: the server applies the action once.
+      await actionKey.current.send(url + JSON.stringify(body), (key) =>
+        api('POST', url, body, { headers: { 'idempotency-key': key } }),
+      );
       setForm({ note: '', departments: [], minutes: 480, categoryCode: '' });
       setFiles([]);
       detail.reload();

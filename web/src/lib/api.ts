@@ -79,11 +79,4 @@ export function qs(params: Record<string, string | number | undefined | null | r
   return s ? '?' + s : '';
 }
 
-/**
- * A fresh idempotency key (8–100 of [A-Za-z0-9._:-]): the body field of a report, the
- * `Idempotency-Key` header of a case action. The server applies a repeated key once.
- */
-export function newKey(prefix: string): string {
-  const rand = crypto.getRandomValues(new Uint32Array(3));
-  return `${prefix}-${Date.now().toString(36)}-${Array.from(rand, (n) => n.toString(36)).join('')}`;
-}
+export { newKey, RetryKey } from './keys';

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from '../App';
 import { StateBadge, useCategoryName } from '../components/CaseViews';
-import { api } from '../lib/api';
+import { api, RetryKey } from '../lib/api';
 import { fmtTime, useLoad } from '../lib/data';
 import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
@@ -107,6 +107,7 @@ function Evaluate({ code, onDone }: { code: string; onDone: () => void }) {
   const { t } = useI18n();
   const [comment, setComment] = useState('');
   const [err, setErr] = useState('');
+  const [evaluateKey] = useState(() => new RetryKey('eval'));
   const mine = useLoad(
     () => api<{ items: CaseItem[] }>('GET', `/api/cases?q=${encodeURIComponent(code)}&limit=5`),
     [code],
@@ -115,7 +116,11 @@ function Evaluate({ code, onDone }: { code: string; onDone: () => void }) {
   if (!own) return <p className="muted">{t('evaluateNeedSignIn')}</p>;
   async function rate(result: string) {
     try {
-      await api('POST', `/api/cases/${own?.id}/evaluate`, { result, ...(comment ? { comment } : {}) });
+      const url = `/api/cases/${own?.id}/evaluate`;
+      const body = { result, ...(comment ? { comment } : {}) };
+      await evaluateKey.send(url + JSON.stringify(body), (key) =>
+        api('POST', url, body, { headers: { 'idempotency-key': key } }),
+      );
       onDone();
     } catch (e) {
       setErr((e as Error).message);
