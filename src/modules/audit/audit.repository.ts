@@ -39,6 +39,23 @@ interface AuditRow {
 /** A record before it is chained. */
 export type PendingRecord = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
 
+/** The record body as parallel arrays for `unnest` (at … origin, in COLUMNS order). */
+function bodyColumns(rs: readonly PendingRecord[]): unknown[][] {
+  return [
+    rs.map((r) => r.at.toISOString()),
+    rs.map((r) => r.actorKind),
+    rs.map((r) => r.actorId),
+    rs.map((r) => r.actorName),
+    rs.map((r) => r.action),
+    rs.map((r) => r.resourceType),
+    rs.map((r) => r.resourceId),
+    rs.map((r) => r.areaCode),
+    rs.map((r) => r.purpose),
+    rs.map((r) => JSON.stringify(r.details)),
+    rs.map((r) => r.origin),
+  ];
+}
+
 const COLUMNS =
   'seq, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, area_code, purpose, details, origin, prev_hash, hash';
 
@@ -91,7 +108,6 @@ export class AuditRepository {
    */
   async insertPending(q: Queryable, rs: readonly PendingRecord[]): Promise<void> {
     if (rs.length === 0) return;
-    const col = <K extends keyof PendingRecord>(k: K) => rs.map((r) => r[k]);
     // ORDER BY ord: ids (the chaining order) follow the order given.
     await q.query(
       `INSERT INTO audit_pending (at, actor_kind, actor_id, actor_name, action, resource_type, resource_id,
@@ -103,19 +119,7 @@ export class AuditRepository {
               WITH ORDINALITY AS u(at, actor_kind, actor_id, actor_name, action, resource_type, resource_id,
                                    area_code, purpose, details, origin, ord)
         ORDER BY ord`,
-      [
-        rs.map((r) => r.at.toISOString()),
-        col('actorKind'),
-        col('actorId'),
-        col('actorName'),
-        col('action'),
-        col('resourceType'),
-        col('resourceId'),
-        col('areaCode'),
-        col('purpose'),
-        rs.map((r) => JSON.stringify(r.details)),
-        col('origin'),
-      ],
+      bodyColumns(rs),
     );
   }
 
@@ -160,27 +164,16 @@ export class AuditRepository {
   ): Promise<void> {
     const last = records[records.length - 1];
     if (!last) return;
-    const col = <K extends keyof AuditRecord>(k: K) => records.map((r) => r[k]);
     await tx.query(
       `INSERT INTO audit_log (${COLUMNS})
        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
                             $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[],
                             $13::text[], $14::text[])`,
       [
-        col('seq'),
-        records.map((r) => r.at.toISOString()),
-        col('actorKind'),
-        col('actorId'),
-        col('actorName'),
-        col('action'),
-        col('resourceType'),
-        col('resourceId'),
-        col('areaCode'),
-        col('purpose'),
-        records.map((r) => JSON.stringify(r.details)),
-        col('origin'),
-        col('prevHash'),
-        col('hash'),
+        records.map((r) => r.seq),
+        ...bodyColumns(records),
+        records.map((r) => r.prevHash),
+        records.map((r) => r.hash),
       ],
     );
     await tx.query('DELETE FROM audit_pending WHERE id = ANY($1::bigint[])', [pendingIds]);
