@@ -28,6 +28,7 @@ import { GridMemberService } from '../modules/grid/grid-member.service.js';
 import { locateRoutes } from '../modules/grid/locate.routes.js';
 import { LocateService } from '../modules/grid/locate.service.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
+import { HousekeepingService } from '../modules/housekeeping/housekeeping.service.js';
 import { createIdentityServices } from '../modules/identity/identity.module.js';
 import { identityRoutes } from '../modules/identity/identity.routes.js';
 import { indicatorRoutes } from '../modules/indicators/indicator.routes.js';
@@ -108,6 +109,13 @@ export function createServices(ctx: AppContext) {
     open311: createOpen311Services(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
     iot: createDeviceServices(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
     parts: new PartsService(ctx.db, { audit, locate, clock: ctx.clock }),
+    housekeeping: new HousekeepingService({
+      db: ctx.db,
+      clock: ctx.clock,
+      audit,
+      store: new PhotoStore(path.join(ctx.config.dataDir, 'photos')),
+      onError: (err) => ctx.log.error({ err }, 'housekeeping pass failed'),
+    }),
   };
 }
 
@@ -140,6 +148,7 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   // Open event streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => services.events.hub.close());
   app.addHook('onClose', async () => services.cases.deadlines.stop());
+  app.addHook('onClose', async () => services.housekeeping.stop());
   app.addHook('onClose', async () => {
     await services.iot.mqtt?.stop();
     await services.iot.offline.stop();
