@@ -1,12 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { systemClock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { AreaImportReport } from '../../modules/grid/grid.service.js';
 import { systemActor } from '../../modules/identity/actor.js';
-import { buildApp } from '../../server/app.js';
-import { fail, openRuntime } from '../runtime.js';
+import { CliFailure, fail, oneLine, withServices, writeOutputFile } from '../runtime.js';
 
 function printIssues(report: Pick<AreaImportReport, 'errors' | 'warnings'>): void {
   for (const e of report.errors) {
@@ -33,36 +31,28 @@ export function registerAreasCommands(program: Command): void {
       try {
         parsed = JSON.parse(readFileSync(file, 'utf8'));
       } catch (err) {
-        fail(`cannot read ${file} as JSON: ${(err as Error).message}`);
+        fail(`cannot read ${file} as JSON: ${oneLine((err as Error).message)}`);
       }
-      const { config, db } = await openRuntime();
-      const { services } = await buildApp({
-        config: { ...config, logLevel: 'silent' },
-        db,
-        clock: systemClock,
-      });
-      try {
-        const report = await services.grid.importAreas(systemActor('cli'), parsed, {
-          skipInvalid: opts.skipInvalid === true,
-          fileName: path.basename(file),
-        });
-        printIssues(report);
-        process.stdout.write(
-          `Imported ${file}: ${report.inserted} new, ${report.reshaped} new boundaries (history kept), ` +
-            `${report.renamed} renamed, ${report.unchanged} unchanged, ${report.skipped} skipped, ` +
-            `${report.warnings.length} warnings\n`,
-        );
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'AREA_IMPORT_INVALID') {
-          printIssues(err.details as AreaImportReport);
-          await db.close();
-          fail(err.message);
+      await withServices(async (services) => {
+        try {
+          const report = await services.grid.importAreas(systemActor('cli'), parsed, {
+            skipInvalid: opts.skipInvalid === true,
+            fileName: path.basename(file),
+          });
+          printIssues(report);
+          process.stdout.write(
+            `Imported ${file}: ${report.inserted} new, ${report.reshaped} new boundaries (history kept), ` +
+              `${report.renamed} renamed, ${report.unchanged} unchanged, ${report.skipped} skipped, ` +
+              `${report.warnings.length} warnings\n`,
+          );
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'AREA_IMPORT_INVALID') {
+            printIssues(err.details as AreaImportReport);
+            throw new CliFailure(err.message);
+          }
+          throw err;
         }
-        throw err;
-      } finally {
-        await services.locate.stop();
-      }
-      await db.close();
+      });
     });
   areas
     .command('export')
@@ -73,20 +63,15 @@ export function registerAreasCommands(program: Command): void {
       if (opts.within !== undefined && !/^[0-9]{6}([0-9]{3}){0,3}$/.test(opts.within)) {
         fail('--within must be an area code (6, 9, 12 or 15 digits)');
       }
-      const { config, db } = await openRuntime();
-      const { services } = await buildApp({
-        config: { ...config, logLevel: 'silent' },
-        db,
-        clock: systemClock,
+      await withServices(async (services) => {
+        const fc = await services.grid.exportAreas(systemActor('cli'), opts.within);
+        const text = JSON.stringify(fc);
+        if (opts.output) {
+          writeOutputFile(opts.output, text);
+          process.stderr.write(`Wrote ${fc.features.length} areas to ${opts.output}\n`);
+        } else {
+          process.stdout.write(`${text}\n`);
+        }
       });
-      const fc = await services.grid.exportAreas(systemActor('cli'), opts.within);
-      const text = JSON.stringify(fc);
-      if (opts.output) {
-        writeFileSync(opts.output, text);
-        process.stderr.write(`Wrote ${fc.features.length} areas to ${opts.output}\n`);
-      } else {
-        process.stdout.write(`${text}\n`);
-      }
-      await db.close();
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Db } from '../../db/db.js';
 import { systemClock } from '../../lib/clock.js';
 import { AuditService, describeVerify } from '../../modules/audit/audit.service.js';
-import { openRuntime } from '../runtime.js';
+import { withDb } from '../runtime.js';
 
 /** Walks the audit chain and prints OK or the first broken record; returns the exit code. */
 export async function auditVerify(db: Db, write: (line: string) => void): Promise<number> {
@@ -18,9 +18,8 @@ export function registerAuditCommands(program: Command): void {
     .command('verify')
     .description('Recompute the hash chain and name the first edited, deleted or reordered record')
     .action(async () => {
-      const { db } = await openRuntime();
-      const code = await auditVerify(db, (line) => process.stdout.write(`${line}\n`));
-      await db.close();
-      process.exit(code);
+      await withDb(async ({ db }) => {
+        process.exitCode = await auditVerify(db, (line) => process.stdout.write(`${line}\n`));
+      });
     });
 }

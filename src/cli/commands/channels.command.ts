@@ -63,11 +63,12 @@ export function registerChannelsCommands(program: Command): void {
       });
     });
   keys
-    .command('revoke <id>')
+    .command('revoke')
     .description('Revoke a key; its clients get 403 from then on')
-    .action(async (id: string) => {
+    .argument('<id>', 'key id (shown by `open311 keys list`)', int(1, 2 ** 31))
+    .action(async (id: number) => {
       await withServices(async (s) => {
-        await s.open311.keys.revoke(CLI_ACTOR, int(1, 2 ** 31)(id));
+        await s.open311.keys.revoke(CLI_ACTOR, id);
         process.stdout.write(`revoked key ${id}\n`);
       });
     });

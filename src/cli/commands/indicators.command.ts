@@ -1,11 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { systemClock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { systemActor } from '../../modules/identity/actor.js';
 import { reportCsv, reportXlsx } from '../../modules/indicators/indicator-export.js';
-import { buildApp } from '../../server/app.js';
-import { fail, openRuntime } from '../runtime.js';
+import { CliFailure, fail, withServices, writeOutputFile } from '../runtime.js';
 
 function day(v: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
@@ -16,19 +13,6 @@ function areaCode(v: string): string {
   if (!/^[0-9]{6}([0-9]{3}){0,3}$/.test(v))
     throw new InvalidArgumentError('expected an area code (6, 9, 12 or 15 digits)');
   return v;
-}
-
-async function services() {
-  const { config, db } = await openRuntime();
-  const built = await buildApp({ config: { ...config, logLevel: 'silent' }, db, clock: systemClock });
-  return {
-    ...built,
-    db,
-    async close() {
-      await built.services.locate.stop();
-      await db.close();
-    },
-  };
 }
 
 /** `civicgrid indicators export|recount`: the indicator use cases, run as the system actor. */
@@ -53,25 +37,24 @@ export function registerIndicatorsCommands(program: Command): void {
         out: string;
       }) => {
         if (opts.format !== 'csv' && opts.format !== 'xlsx') fail('--format must be csv or xlsx');
-        const s = await services();
-        try {
-          const report = await s.services.indicators.compute(systemActor('cli'), {
-            from: opts.from,
-            to: opts.to,
-            ...(opts.within ? { within: opts.within } : {}),
-            ...(opts.department ? { department: opts.department } : {}),
-          });
-          if (opts.format === 'csv') writeFileSync(opts.out, reportCsv(report), 'utf8');
-          else writeFileSync(opts.out, await reportXlsx(report));
-          process.stdout.write(
-            `Wrote ${report.indicators.length} indicators and ${report.composites.length} composite scores to ${opts.out}\n`,
-          );
-        } catch (err) {
-          await s.close();
-          if (err instanceof AppError) fail(err.message);
-          throw err;
-        }
-        await s.close();
+        await withServices(async (s) => {
+          try {
+            const report = await s.indicators.compute(systemActor('cli'), {
+              from: opts.from,
+              to: opts.to,
+              ...(opts.within ? { within: opts.within } : {}),
+              ...(opts.department ? { department: opts.department } : {}),
+            });
+            if (opts.format === 'csv') writeOutputFile(opts.out, reportCsv(report));
+            else writeOutputFile(opts.out, await reportXlsx(report));
+            process.stdout.write(
+              `Wrote ${report.indicators.length} indicators and ${report.composites.length} composite scores to ${opts.out}\n`,
+            );
+          } catch (err) {
+            if (err instanceof AppError) throw new CliFailure(err.message);
+            throw err;
+          }
+        });
       },
     );
   ind
@@ -79,20 +62,20 @@ export function registerIndicatorsCommands(program: Command): void {
     .description('Recount the daily rollups from the case event log and report differences')
     .option('--dry-run', 'only report differences, do not rewrite the rollups')
     .action(async (opts: { dryRun?: boolean }) => {
-      const s = await services();
-      const report = await s.services.indicators.recount(systemActor('cli'), { apply: opts.dryRun !== true });
-      for (const d of report.differences.slice(0, 50)) {
+      await withServices(async (s) => {
+        const report = await s.indicators.recount(systemActor('cli'), { apply: opts.dryRun !== true });
+        for (const d of report.differences.slice(0, 50)) {
+          process.stdout.write(
+            `  ${d.day} ${d.gridCode} ${d.departmentCode || '-'} ${d.metric}: stored ${d.stored}, recounted ${d.recounted}\n`,
+          );
+        }
+        if (report.differences.length > 50)
+          process.stdout.write(`  … and ${report.differences.length - 50} more\n`);
         process.stdout.write(
-          `  ${d.day} ${d.gridCode} ${d.departmentCode || '-'} ${d.metric}: stored ${d.stored}, recounted ${d.recounted}\n`,
+          `Recounted ${report.events} events into ${report.cells} rollup cells: ${report.differences.length} differences` +
+            `${report.applied ? ', rollups rewritten' : ''}\n`,
         );
-      }
-      if (report.differences.length > 50)
-        process.stdout.write(`  … and ${report.differences.length - 50} more\n`);
-      process.stdout.write(
-        `Recounted ${report.events} events into ${report.cells} rollup cells: ${report.differences.length} differences` +
-          `${report.applied ? ', rollups rewritten' : ''}\n`,
-      );
-      await s.close();
-      if (report.differences.length > 0 && !report.applied) process.exitCode = 1;
+        if (report.differences.length > 0 && !report.applied) process.exitCode = 1;
+      });
     });
 }

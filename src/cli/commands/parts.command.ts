@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { systemClock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { systemActor } from '../../modules/identity/actor.js';
 import { geojsonPartRows } from '../../modules/parts/parts.service.js';
 import { readTable, type TableRow, tableFormatOf } from '../../modules/registry/tabular-file.js';
-import { buildApp } from '../../server/app.js';
-import { terminalProgress } from '../progress.js';
-import { fail, openRuntime } from '../runtime.js';
+import { CliFailure, fail, withServices } from '../runtime.js';
 
 /** `civicgrid parts import --source <dept> file.csv|xlsx|geojson`: the same use case as the admin API. */
 export function registerPartsCommands(program: Command): void {
@@ -30,42 +27,34 @@ export function registerPartsCommands(program: Command): void {
       } catch (err) {
         fail(`cannot read ${file}: ${(err as Error).message}`);
       }
-      const { config, db } = await openRuntime();
-      const { services } = await buildApp({
-        config: { ...config, logLevel: 'silent' },
-        db,
-        clock: systemClock,
-      });
-      try {
-        let rows: AsyncIterable<TableRow> | Iterable<TableRow>;
-        if (isGeojson) rows = geojsonPartRows(JSON.parse(content.toString('utf8')) as unknown);
-        else rows = readTable(content, format ?? 'csv');
-        const progress = terminalProgress();
-        progress.start(`Parts from ${opts.source}`, 0);
-        const report = await services.parts.importParts(systemActor('cli'), {
-          source: opts.source,
-          fileName: path.basename(file),
-          rows,
-          progress,
-        });
-        progress.done();
-        for (const r of report.rejections.slice(0, 20)) {
-          process.stderr.write(`  row ${r.row} ${r.field}: ${r.reason}\n`);
+      await withServices(async (services, ctx) => {
+        try {
+          let rows: AsyncIterable<TableRow> | Iterable<TableRow>;
+          if (isGeojson) rows = geojsonPartRows(JSON.parse(content.toString('utf8')) as unknown);
+          else rows = readTable(content, format ?? 'csv');
+          const progress = ctx.progress();
+          progress.start(`Parts from ${opts.source}`, 0);
+          const report = await services.parts.importParts(systemActor('cli'), {
+            source: opts.source,
+            fileName: path.basename(file),
+            rows,
+            progress,
+          });
+          progress.done();
+          for (const r of report.rejections.slice(0, 20)) {
+            process.stderr.write(`  row ${r.row} ${r.field}: ${r.reason}\n`);
+          }
+          if (report.rejections.length > 20)
+            process.stderr.write(`  … ${report.rejections.length - 20} more\n`);
+          process.stdout.write(
+            `Batch ${report.batchId} from ${opts.source}: ${report.rows} rows, ${report.created} new parts, ` +
+              `${report.updated} updated, ${report.rejected} rows rejected\n`,
+          );
+        } catch (err) {
+          if (err instanceof SyntaxError) throw new CliFailure(`${file}: not valid JSON (${err.message})`);
+          if (err instanceof AppError) throw new CliFailure(err.message);
+          throw err;
         }
-        if (report.rejections.length > 20)
-          process.stderr.write(`  … ${report.rejections.length - 20} more\n`);
-        process.stdout.write(
-          `Batch ${report.batchId} from ${opts.source}: ${report.rows} rows, ${report.created} new parts, ` +
-            `${report.updated} updated, ${report.rejected} rows rejected\n`,
-        );
-      } catch (err) {
-        await db.close();
-        if (err instanceof SyntaxError) fail(`${file}: not valid JSON (${err.message})`);
-        if (err instanceof AppError) fail(err.message);
-        throw err;
-      } finally {
-        await services.locate.stop();
-      }
-      await db.close();
+      });
     });
 }

@@ -1,15 +1,12 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { accessSync, createReadStream, constants as fsConstants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { systemClock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { systemActor } from '../../modules/identity/actor.js';
 import { RECORD_SPECS, recordKindOf } from '../../modules/registry/record-kinds.js';
 import type { RegistryFileKind } from '../../modules/registry/registry.service.js';
 import { countDataRows, readTable, tableFormatOf } from '../../modules/registry/tabular-file.js';
-import { buildApp } from '../../server/app.js';
-import { terminalProgress } from '../progress.js';
-import { fail, openRuntime } from '../runtime.js';
+import { CliFailure, fail, withServices, writeOutputFile } from '../runtime.js';
 
 /** The kind a `--kind` value names (person by default), or a failure listing the kinds. */
 function fileKindOf(name: string | undefined): RegistryFileKind {
@@ -44,48 +41,42 @@ export function registerRegistryCommands(program: Command): void {
       if (!format) fail(`${file}: only .csv and .xlsx files can be imported`);
       let expectedRows: number | undefined;
       try {
-        expectedRows = format === 'csv' ? countDataRows(readFileSync(file), 'csv') : undefined;
+        if (format === 'csv') expectedRows = countDataRows(readFileSync(file), 'csv');
+        else accessSync(file, fsConstants.R_OK);
       } catch (err) {
         fail(`cannot read ${file}: ${(err as Error).message}`);
       }
-      const { config, db } = await openRuntime();
-      const { services } = await buildApp({
-        config: { ...config, logLevel: 'silent' },
-        db,
-        clock: systemClock,
+      await withServices(async (services, ctx) => {
+        try {
+          const report = await services.registry.importFile(systemActor('cli'), {
+            kind,
+            source: opts.source,
+            fileName: path.basename(file),
+            rows: readTable(createReadStream(file), format),
+            progress: ctx.progress(),
+            ...(expectedRows !== undefined ? { expectedRows } : {}),
+          });
+          for (const r of report.rejections.slice(0, 20)) {
+            process.stderr.write(`  row ${r.row} ${r.field}: ${r.reason}\n`);
+          }
+          if (report.rejections.length > 20)
+            process.stderr.write(`  … ${report.rejections.length - 20} more\n`);
+          if (opts.rejections) {
+            const lines = report.rejections.map(
+              (r) => `${r.row},${r.field},"${r.reason.replace(/"/g, '""')}"`,
+            );
+            writeOutputFile(opts.rejections, `row,field,reason\n${lines.join('\n')}\n`);
+          }
+          process.stdout.write(
+            `Batch ${report.batchId} from ${report.source}: ${report.rows} rows, ` +
+              `${report.created} new ${kind === 'person' ? 'people' : RECORD_SPECS[kind].table}, ` +
+              `${report.merged} merged, ${report.filled} fields filled, ${report.conflicts} conflicts, ` +
+              `${report.rejected} rows rejected\n`,
+          );
+        } catch (err) {
+          if (err instanceof AppError) throw new CliFailure(err.message);
+          throw err;
+        }
       });
-      try {
-        const report = await services.registry.importFile(systemActor('cli'), {
-          kind,
-          source: opts.source,
-          fileName: path.basename(file),
-          rows: readTable(createReadStream(file), format),
-          progress: terminalProgress(),
-          ...(expectedRows !== undefined ? { expectedRows } : {}),
-        });
-        for (const r of report.rejections.slice(0, 20)) {
-          process.stderr.write(`  row ${r.row} ${r.field}: ${r.reason}\n`);
-        }
-        if (report.rejections.length > 20)
-          process.stderr.write(`  … ${report.rejections.length - 20} more\n`);
-        if (opts.rejections) {
-          const { writeFileSync } = await import('node:fs');
-          const lines = report.rejections.map((r) => `${r.row},${r.field},"${r.reason.replace(/"/g, '""')}"`);
-          writeFileSync(opts.rejections, `row,field,reason\n${lines.join('\n')}\n`);
-        }
-        process.stdout.write(
-          `Batch ${report.batchId} from ${report.source}: ${report.rows} rows, ` +
-            `${report.created} new ${kind === 'person' ? 'people' : RECORD_SPECS[kind].table}, ` +
-            `${report.merged} merged, ${report.filled} fields filled, ${report.conflicts} conflicts, ` +
-            `${report.rejected} rows rejected\n`,
-        );
-      } catch (err) {
-        await db.close();
-        if (err instanceof AppError) fail(err.message);
-        throw err;
-      } finally {
-        await services.locate.stop();
-      }
-      await db.close();
     });
 }

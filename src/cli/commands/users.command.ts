@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { ROLES, type RoleName, systemActor } from '../../modules/identity/actor.js';
 import type { Services } from '../../server/modules.js';
-import { fail, withServices } from '../runtime.js';
+import { CliFailure, fail, withServices } from '../runtime.js';
 
 const CLI_ACTOR = systemActor('cli');
 
@@ -24,7 +24,7 @@ function readPassword(): string {
 async function userIdOf(s: Services, username: string): Promise<number> {
   const page = await s.users.list(CLI_ACTOR, { q: username, limit: 50, offset: 0 }, 'manage');
   const found = page.items.find((u) => u.user.username === username);
-  if (!found) fail(`no user named ${username}`);
+  if (!found) throw new CliFailure(`no user named ${username}`);
   return found.user.id;
 }
 
@@ -88,14 +88,16 @@ export function registerUsersCommands(program: Command): void {
       });
     });
   users
-    .command('grant <username> <role>')
+    .command('grant')
     .description('Grant a role in an area (or city-wide) or a department')
+    .argument('<username>')
+    .argument('<role>', ROLES.join(' | '), role)
     .option('--area <code>', 'area code (omit for the whole city)')
     .option('--department <code>', 'department (dept_handler)')
-    .action(async (username: string, r: string, o: { area?: string; department?: string }) => {
+    .action(async (username: string, r: RoleName, o: { area?: string; department?: string }) => {
       await withServices(async (s) => {
         const g = await s.users.addGrant(CLI_ACTOR, await userIdOf(s, username), {
-          role: role(r),
+          role: r,
           areaCode: o.area ?? null,
           departmentCode: o.department ?? null,
         });
