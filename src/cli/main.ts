@@ -6,12 +6,13 @@ import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerChannelsCommands } from './commands/channels.command.js';
+import { registerHousekeepingCommands } from './commands/housekeeping.command.js';
 import { registerIndicatorsCommands } from './commands/indicators.command.js';
 import { registerPartsCommands } from './commands/parts.command.js';
 import { registerRegistryCommands } from './commands/registry.command.js';
 import { registerUsersCommands } from './commands/users.command.js';
 import { terminalProgress } from './progress.js';
-import { fail, openRuntime } from './runtime.js';
+import { CliFailure, fail, openRuntime, withDb } from './runtime.js';
 
 const program = new Command();
 program.name('civicgrid').description('CivicGrid — grid-based municipal governance').version('0.1.0');
@@ -32,6 +33,7 @@ interface ServeOptions {
   seed: number;
   deadlineInterval: number;
   deviceCheckInterval: number;
+  housekeepingInterval: number;
 }
 
 program
@@ -41,6 +43,7 @@ program
   .option('--seed <n>', 'demo city seed', seedOption, 2026)
   .option('--deadline-interval <seconds>', 'deadline scheduler pass interval (0 = off)', intervalOption, 30)
   .option('--device-check-interval <seconds>', 'device offline check interval (0 = off)', intervalOption, 60)
+  .option('--housekeeping-interval <seconds>', 'housekeeping pass interval (0 = off)', intervalOption, 3600)
   .action(async (opts: ServeOptions) => {
     const { config, db } = await openRuntime();
     if (opts.demoIfEmpty && !(await isDemoSeeded(db))) {
@@ -67,6 +70,8 @@ program
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (err) {
+      await app.close().catch(() => undefined);
+      await db.close().catch(() => undefined);
       fail(`Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     }
     // Safe on any number of instances; stopped by app.close() (onClose hook in modules.ts).
@@ -75,6 +80,8 @@ program
     // is set, the reading consumer; both stop with app.close().
     if (opts.deviceCheckInterval > 0) services.iot.offline.start(opts.deviceCheckInterval * 1000);
     services.iot.mqtt?.start();
+    // Deletes expired/abandoned rows and orphan photo files; safe on several nodes; stopped by app.close().
+    if (opts.housekeepingInterval > 0) services.housekeeping.start(opts.housekeepingInterval * 1000);
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     process.stderr.write(
       `CivicGrid is serving on http://${shown}:${config.port} (database: ${db.driver}); API docs at /api/docs\n`,
@@ -85,9 +92,10 @@ program
   .command('migrate')
   .description('Apply pending database migrations and exit')
   .action(async () => {
-    const { db } = await openRuntime((m) => process.stdout.write(`${m}\n`));
-    process.stdout.write('Database schema is up to date.\n');
-    await db.close();
+    const log = (m: string): void => {
+      process.stdout.write(`${m}\n`);
+    };
+    await withDb(async () => log('Database schema is up to date.'), { log });
   });
 
 program
@@ -95,19 +103,19 @@ program
   .description('Seed the demo city into an empty database')
   .option('--seed <n>', 'random seed (same seed, same city)', seedOption, 2026)
   .action(async (opts: { seed: number }) => {
-    const { config, db } = await openRuntime();
-    if (await isDemoSeeded(db)) {
-      await db.close();
-      fail('the database already holds areas; the demo city is only created in an empty database');
-    }
-    const summary = await seedDemoCity(db, {
-      seed: opts.seed,
-      clock: systemClock,
-      progress: terminalProgress(),
-      dataKey: config.dataKey,
+    await withDb(async ({ config, db, progress }) => {
+      if (await isDemoSeeded(db))
+        throw new CliFailure(
+          'the database already holds areas; the demo city is only created in an empty database',
+        );
+      const summary = await seedDemoCity(db, {
+        seed: opts.seed,
+        clock: systemClock,
+        progress: progress(),
+        dataKey: config.dataKey,
+      });
+      process.stdout.write(`Demo city ready: ${summary}\n`);
     });
-    process.stdout.write(`Demo city ready: ${summary}\n`);
-    await db.close();
   });
 
 registerAreasCommands(program);
@@ -117,5 +125,6 @@ registerUsersCommands(program);
 registerRegistryCommands(program);
 registerPartsCommands(program);
 registerChannelsCommands(program);
+registerHousekeepingCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => fail(err.stack ?? err.message));
