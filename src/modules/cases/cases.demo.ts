@@ -128,8 +128,11 @@ function walk(
   for (const t of c.tasks.filter((x) => x.status === 'open')) {
     if (!step({ type: 'accept', department: t.department }, rng.range(5, 90))) return events;
   }
-  // Some cases stall with the department: they show up as overdue on the map.
-  if (rng.chance(0.04)) return events;
+  // Some recent cases stall with the department: they show up as overdue on the map. Older ones
+  // were long since escalated and finished, as in a city that works its backlog (a year of stalled
+  // cases made most of the demo's open cases overdue).
+  const ageDays = (until.getTime() - c.reportedAt.getTime()) / 86_400_000;
+  if (ageDays <= 10 && rng.chance(0.15)) return events;
   if (rng.chance(0.03)) {
     if (
       !step({ type: 'request_extension' }, rng.range(30, 300), { minutes: 480, note: '需协调多方，申请延期' })
