@@ -114,6 +114,86 @@ describeEachDriver('intake in batches (group commit)', (t) => {
     await built.app.close();
   });
 
+  it('property: any mix of concurrent reports, repeated keys and bad photos keeps idempotency and the counters', async () => {
+    const { db } = t();
+    if ((await db.query('SELECT 1 FROM areas LIMIT 1')).rows.length === 0) await seedCity(db);
+    const grids = [await someGrid(db, 2), await someGrid(db, 77), await someGrid(db, 300)];
+    const built = await buildTestApp(db);
+    const { intake } = built.services.cases;
+    const resident = await makeUser(db, 'Resident', [{ role: 'resident' }]);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            key: fc.integer({ min: 0, max: 5 }),
+            text: fc.integer({ min: 0, max: 1 }),
+            grid: fc.integer({ min: 0, max: 2 }),
+            badPhoto: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 24 },
+        ),
+        async (specs) => {
+          run += 1;
+          const casesBefore = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cases')).rows[0]!
+            .n;
+          const settled = await Promise.allSettled(
+            specs.map((sp) =>
+              intake.report(resident, {
+                channel: 'resident',
+                idempotencyKey: `prop-${run}-${sp.key}`,
+                lng: grids[sp.grid]!.lng,
+                lat: grids[sp.grid]!.lat,
+                categoryCode: 'E0102',
+                description: `prop ${run} text ${sp.text}`,
+                ...(sp.badPhoto ? { photoIds: [900_000 + sp.key] } : {}),
+              }),
+            ),
+          );
+          // Per key: at most one case; every success for the key is that case; the winner's twin
+          // requests (same content) succeed, different content is refused, bad photos never land.
+          const byKey = new Map<number, number>();
+          for (const [i, r] of settled.entries()) {
+            const sp = specs[i]!;
+            if (r.status === 'rejected') {
+              const code = (r.reason as { code?: string }).code;
+              expect(['IDEMPOTENCY_KEY_REUSED', 'UNKNOWN_PHOTO'], String(r.reason)).toContain(code);
+              continue;
+            }
+            expect(sp.badPhoto, 'a report with an unknown photo was accepted').toBe(false);
+            const id = r.value.result.id;
+            expect(byKey.get(sp.key) ?? id).toBe(id);
+            byKey.set(sp.key, id);
+          }
+          for (const [key, id] of byKey) {
+            const { rows } = await db.query<{ description: string; grid_code: string }>(
+              'SELECT description, grid_code FROM cases WHERE id = $1',
+              [id],
+            );
+            const winner = rows[0]!;
+            for (const [i, sp] of specs.entries()) {
+              if (sp.key !== key || sp.badPhoto) continue;
+              const same =
+                winner.description === `prop ${run} text ${sp.text}` &&
+                winner.grid_code === grids[sp.grid]!.code;
+              expect(settled[i]!.status, `key ${key}: same content ${same}`).toBe(
+                same ? 'fulfilled' : 'rejected',
+              );
+            }
+          }
+          const casesAfter = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cases')).rows[0]!
+            .n;
+          expect(casesAfter - casesBefore).toBe(byKey.size);
+        },
+      ),
+      { numRuns: 12 },
+    );
+    await built.services.audit.flush();
+    await expectConsistent(db);
+    expect(await built.services.audit.verify()).toMatchObject({ ok: true });
+    await built.app.close();
+  });
+
   it('routing in memory picks the rule the SQL query picks', async () => {
     const { db } = t();
     const repo = new RoutingRepository();
