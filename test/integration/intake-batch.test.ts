@@ -7,7 +7,14 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { FieldCipher } from '../../src/lib/privacy.js';
+import { AuditService } from '../../src/modules/audit/audit.service.js';
+import { CaseRepository } from '../../src/modules/cases/case.repository.js';
+import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.js';
+import { CaseSupport, newPublicCode } from '../../src/modules/cases/case-support.js';
 import { bestRule, RoutingRepository } from '../../src/modules/cases/routing.repository.js';
+import { LocateService } from '../../src/modules/grid/locate.service.js';
 import { systemActor } from '../../src/modules/identity/actor.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
@@ -192,6 +199,45 @@ describeEachDriver('intake in batches (group commit)', (t) => {
     await expectConsistent(db);
     expect(await built.services.audit.verify()).toMatchObject({ ok: true });
     await built.app.close();
+  });
+
+  it('a report whose random public code is taken draws another, in a batch or alone', async () => {
+    const { db } = t();
+    if ((await db.query('SELECT 1 FROM areas LIMIT 1')).rows.length === 0) await seedCity(db);
+    const grid = await someGrid(db, 9);
+    // The next `sameLeft` draws all give one code (as two of ~10⁹ daily codes sometimes do).
+    let sameLeft = 5;
+    const support = new CaseSupport({
+      db,
+      clock: systemClock,
+      cipher: new FieldCipher('k'.repeat(32)),
+      locate: new LocateService(db),
+      audit: new AuditService(db, systemClock),
+      repo: new CaseRepository(),
+      publicCode: (at) => (sameLeft-- > 0 ? 'NH261130-SAME00' : newPublicCode(at)),
+    });
+    const intake = new CaseIntakeService(support);
+    const report = (i: number) =>
+      intake.report(systemActor('collision-test'), {
+        channel: 'bulk',
+        idempotencyKey: `code-clash-${i}`,
+        lng: grid.lng,
+        lat: grid.lat,
+        categoryCode: 'E0102',
+        description: `code clash ${i}`,
+      });
+    const together = await Promise.all([report(1), report(2), report(3)]);
+    expect(sameLeft).toBeLessThan(0); // every forced draw was used: the batch hit the clash twice
+    sameLeft = 2; // alone: its first draw and its first redraw clash
+    const alone = await report(4);
+    expect(sameLeft).toBe(-1);
+    const codes = [...together, alone].map((a) => a.result.publicCode);
+    expect(new Set(codes).size).toBe(4);
+    expect(codes.filter((c) => c === 'NH261130-SAME00')).toHaveLength(1);
+    const { rows } = await db.query<{ public_code: string }>(
+      "SELECT public_code FROM cases WHERE description LIKE 'code clash %' ORDER BY id",
+    );
+    expect(rows.map((r) => r.public_code).sort()).toEqual([...codes].sort());
   });
 
   it('routing in memory picks the rule the SQL query picks', async () => {

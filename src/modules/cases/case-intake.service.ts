@@ -154,7 +154,7 @@ export class CaseIntakeService {
     const now = clock.now();
     const snapshot = newCaseSnapshot();
     const draft = {
-      publicCode: newPublicCode(now),
+      publicCode: this.newCode(now),
       state: snapshot.state,
       channel: input.channel,
       categoryVersion: category?.version ?? null,
@@ -239,7 +239,7 @@ export class CaseIntakeService {
           outcomes[i] = { ok: false, error };
         }
       });
-      const cases = await repo.insertMany(
+      const cases = await this.insertWithFreeCodes(
         tx,
         fresh.map(({ it, areaId }) => ({ ...it.draft, areaId })),
       );
@@ -330,6 +330,35 @@ export class CaseIntakeService {
       }
       return outcomes.map((o) => o!);
     });
+  }
+
+  /** A new random public code (see newPublicCode). */
+  private newCode(at: Date): string {
+    return this.s.deps.publicCode ? this.s.deps.publicCode(at) : newPublicCode(at);
+  }
+
+  /**
+   * Inserts the new cases; a case whose random public code is already taken draws a new one and is
+   * inserted again (at 60,000 reports a day two of the ~10⁹ codes of a day meet about once a day).
+   */
+  private async insertWithFreeCodes(tx: Queryable, drafts: readonly NewCase[]): Promise<CaseRecord[]> {
+    const out: Array<CaseRecord | undefined> = drafts.map(() => undefined);
+    let pending = drafts.map((draft, i) => ({ draft, i }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > 5) throw new Error('no free public code after 5 draws');
+      const inserted = await this.s.deps.repo.insertManyUnlessCodeTaken(
+        tx,
+        pending.map((p) => p.draft),
+      );
+      const taken: typeof pending = [];
+      inserted.forEach((c, k) => {
+        const p = pending[k]!;
+        if (c) out[p.i] = c;
+        else taken.push({ draft: { ...p.draft, publicCode: this.newCode(p.draft.reportedAt) }, i: p.i });
+      });
+      pending = taken;
+    }
+    return out as CaseRecord[];
   }
 
   /** Open cases of the same kind nearby, for the "me too" prompt while a resident types. */

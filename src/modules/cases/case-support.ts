@@ -43,6 +43,8 @@ export interface CaseDeps {
   calendar?: CalendarRepository;
   /** SMS to reporters who gave a phone but have no account (hotline callers). */
   messages?: MessageSender;
+  /** Draws public tracking codes (default newPublicCode; tests pass a colliding one). */
+  publicCode?: (at: Date) => string;
 }
 
 /** The announcement sent on CASE_EVENTS_CHANNEL (no personal data). */

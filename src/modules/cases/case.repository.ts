@@ -148,6 +148,24 @@ export class CaseRepository {
 
   /** Inserts new cases in one statement; returns them in the order given. */
   async insertMany(q: Queryable, cs: readonly NewCase[]): Promise<CaseRecord[]> {
+    return (await this.insertRows(q, cs, '')) as CaseRecord[];
+  }
+
+  /**
+   * insertMany, except that a case whose public code is already taken (by an existing case or an
+   * earlier one in the list) is not inserted: `undefined` in its place, so the caller can draw a
+   * new code. Codes are random (see newPublicCode); at tens of thousands of reports a day two of
+   * them meet now and then.
+   */
+  async insertManyUnlessCodeTaken(q: Queryable, cs: readonly NewCase[]): Promise<Array<CaseRecord | undefined>> {
+    return this.insertRows(q, cs, 'ON CONFLICT (public_code) DO NOTHING');
+  }
+
+  private async insertRows(
+    q: Queryable,
+    cs: readonly NewCase[],
+    onConflict: string,
+  ): Promise<Array<CaseRecord | undefined>> {
     if (cs.length === 0) return [];
     const col = <T>(f: (c: NewCase) => T) => cs.map(f);
     const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -160,6 +178,7 @@ export class CaseRepository {
          $8::text[], $9::text[], $10::float8[], $11::float8[], $12::text[], $13::bigint[], $14::text[],
          $15::jsonb[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::timestamptz[],
          $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::float8[])
+       ${onConflict}
        RETURNING *`,
       [
         col((c) => c.publicCode),
@@ -192,7 +211,13 @@ export class CaseRepository {
     );
     // INSERT … SELECT returns rows in insertion order; matched by public code to be sure.
     const byCode = new Map(rows.map((r) => [r.public_code as string, toCase(r)]));
-    return cs.map((c) => byCode.get(c.publicCode)!);
+    // A code given twice in the list: only its first case was inserted.
+    const seen = new Set<string>();
+    return cs.map((c) => {
+      if (seen.has(c.publicCode)) return undefined;
+      seen.add(c.publicCode);
+      return byCode.get(c.publicCode);
+    });
   }
 
   /** The current (not replaced) area id of each grid code; missing codes are absent. */
