@@ -157,7 +157,10 @@ export class CaseRepository {
    * new code. Codes are random (see newPublicCode); at tens of thousands of reports a day two of
    * them meet now and then.
    */
-  async insertManyUnlessCodeTaken(q: Queryable, cs: readonly NewCase[]): Promise<Array<CaseRecord | undefined>> {
+  async insertManyUnlessCodeTaken(
+    q: Queryable,
+    cs: readonly NewCase[],
+  ): Promise<Array<CaseRecord | undefined>> {
     return this.insertRows(q, cs, 'ON CONFLICT (public_code) DO NOTHING');
   }
 
