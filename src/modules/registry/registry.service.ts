@@ -1,5 +1,5 @@
 import type { Progress } from '../../cli/progress.js';
-import type { Db } from '../../db/db.js';
+import type { Db, Queryable } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
@@ -161,43 +161,14 @@ export class RegistryService {
         { spec, batchId, at: now, rows: located },
       );
       const all = [...rejections, ...merge.rejections].sort((a, b) => a.row - b.row);
-      const rejectedRows = new Set(all.map((r) => r.row)).size;
-      await this.repo.finishBatch(tx, batchId, {
-        total: read.rows,
-        imported: merge.created,
-        rejected: rejectedRows,
-        merged: merge.merged,
-        conflicts: merge.conflicts,
-        rejections: all,
-      });
-      await this.deps.audit.record(tx, {
-        actor,
-        action: 'registry.import',
-        resourceType: 'registry_batch',
-        resourceId: String(batchId),
-        details: {
-          kind: spec.kind,
-          source: input.source,
-          file: input.fileName,
-          rows: read.rows,
-          created: merge.created,
-          merged: merge.merged,
-          conflicts: merge.conflicts,
-          rejected: rejectedRows,
-        },
-      });
-      return {
+      return this.closeBatch(tx, actor, {
         batchId,
-        source: input.source,
-        fileName: input.fileName,
+        kind: spec.kind,
+        input,
         rows: read.rows,
-        created: merge.created,
-        merged: merge.merged,
-        filled: merge.filled,
-        conflicts: merge.conflicts,
-        rejected: rejectedRows,
+        merge,
         rejections: all,
-      };
+      });
     });
     input.progress?.done();
     return report;
@@ -256,45 +227,65 @@ export class RegistryService {
         ...(input.progress ? { progress: input.progress } : {}),
       });
       input.progress?.done();
-      const rejectedRows = new Set(rejections.map((r) => r.row)).size;
-      await this.repo.finishBatch(tx, batchId, {
-        total: rows,
-        imported: merge.created,
-        rejected: rejectedRows,
-        merged: merge.merged,
-        conflicts: merge.conflicts,
-        rejections,
-      });
-      await this.deps.audit.record(tx, {
-        actor,
-        action: 'registry.import',
-        resourceType: 'registry_batch',
-        resourceId: String(batchId),
-        details: {
-          kind: 'person',
-          source: input.source,
-          file: input.fileName,
-          rows,
-          created: merge.created,
-          merged: merge.merged,
-          conflicts: merge.conflicts,
-          rejected: rejectedRows,
-        },
-      });
-      return {
-        batchId,
+      return this.closeBatch(tx, actor, { batchId, kind: 'person', input, rows, merge, rejections });
+    });
+    return report;
+  }
+
+  /**
+   * The end of every import, in its transaction: the batch row gets its totals and rejection
+   * report, the audit record names the batch, and the caller gets the report.
+   */
+  private async closeBatch(
+    tx: Queryable,
+    actor: Actor,
+    b: {
+      batchId: number;
+      kind: string;
+      input: { source: string; fileName: string };
+      rows: number;
+      merge: { created: number; merged: number; filled: number; conflicts: number };
+      rejections: Rejection[];
+    },
+  ): Promise<ImportReport> {
+    const { batchId, input, rows, merge, rejections } = b;
+    const rejected = new Set(rejections.map((r) => r.row)).size;
+    await this.repo.finishBatch(tx, batchId, {
+      total: rows,
+      imported: merge.created,
+      rejected,
+      merged: merge.merged,
+      conflicts: merge.conflicts,
+      rejections,
+    });
+    await this.deps.audit.record(tx, {
+      actor,
+      action: 'registry.import',
+      resourceType: 'registry_batch',
+      resourceId: String(batchId),
+      details: {
+        kind: b.kind,
         source: input.source,
-        fileName: input.fileName,
+        file: input.fileName,
         rows,
         created: merge.created,
         merged: merge.merged,
-        filled: merge.filled,
         conflicts: merge.conflicts,
-        rejected: rejectedRows,
-        rejections,
-      };
+        rejected,
+      },
     });
-    return report;
+    return {
+      batchId,
+      source: input.source,
+      fileName: input.fileName,
+      rows,
+      created: merge.created,
+      merged: merge.merged,
+      filled: merge.filled,
+      conflicts: merge.conflicts,
+      rejected,
+      rejections,
+    };
   }
 
   /** People in the reader's area, masked. */
