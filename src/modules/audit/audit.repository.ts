@@ -180,12 +180,6 @@ export class AuditRepository {
     await tx.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id', [last.seq, last.hash]);
   }
 
-  /** How many records wait to be chained (health and tests). */
-  async pendingCount(q: Queryable): Promise<number> {
-    const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_pending');
-    return rows[0]?.n ?? 0;
-  }
-
   /** Records in chain order after `afterSeq` (verify walks the chain in batches). */
   async batchAfter(q: Queryable, afterSeq: number, limit: number): Promise<AuditRecord[]> {
     const { rows } = await q.query<AuditRow>(

@@ -11,7 +11,7 @@ import { codeWithin } from '../identity/policy.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
-import { idempotencyMapKey, type NearbyOpenCase, type NewCase } from './case.repository.js';
+import { idempotencyMapKey, type NearbyOpenCase, type NearbyQuery, type NewCase } from './case.repository.js';
 import type { CaseRecord, Channel, HotlineType } from './case.types.js';
 import { DEFAULT_DEADLINES, startClock } from './case-clock.js';
 import { newCaseSnapshot } from './case-state.js';
@@ -255,17 +255,10 @@ export class CaseIntakeService {
           at: c.reportedAt,
         })),
       );
-      const since = new Date(this.s.deps.clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
       const nearby = await repo.findNearbyOpenMany(
         tx,
         cases.map((c) => ({
-          lng: c.lng,
-          lat: c.lat,
-          categoryCode: c.categoryCode,
-          meters: DUPLICATE_RADIUS_M,
-          since,
-          text: c.description,
-          limit: 5,
+          ...this.nearbyQuery(c.lng, c.lat, c.categoryCode, c.description),
           excludeId: c.id,
         })),
       );
@@ -346,7 +339,7 @@ export class CaseIntakeService {
     let pending = drafts.map((draft, i) => ({ draft, i }));
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 5) throw new Error('no free public code after 5 draws');
-      const inserted = await this.s.deps.repo.insertManyUnlessCodeTaken(
+      const inserted = await this.s.deps.repo.insertUnlessCodeTaken(
         tx,
         pending.map((p) => p.draft),
       );
@@ -445,17 +438,18 @@ export class CaseIntakeService {
     q: Queryable,
     p: { lng: number; lat: number; categoryCode: string | null; text: string },
   ): Promise<DuplicateCandidate[]> {
-    const since = new Date(this.s.deps.clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
-    const rows = await this.s.deps.repo.findNearbyOpen(q, {
-      lng: p.lng,
-      lat: p.lat,
-      categoryCode: p.categoryCode,
-      meters: DUPLICATE_RADIUS_M,
-      since,
-      text: p.text,
-      limit: 6,
-    });
+    const rows = await this.s.deps.repo.findNearbyOpen(
+      q,
+      this.nearbyQuery(p.lng, p.lat, p.categoryCode, p.text),
+    );
     return toCandidates(rows, p.categoryCode);
+  }
+
+  /** The duplicate check's search (DOMAIN §3): open cases within 250 m reported in the last 30 days. */
+  private nearbyQuery(lng: number, lat: number, categoryCode: string | null, text: string): NearbyQuery {
+    const since = new Date(this.s.deps.clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
+    // Five are offered; without a category only similar texts, and those sort first (by similarity).
+    return { lng, lat, categoryCode, text, meters: DUPLICATE_RADIUS_M, since, limit: 5 };
   }
 
   private replay(

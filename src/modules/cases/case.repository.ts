@@ -141,34 +141,13 @@ export interface CaseSearch {
 
 /** The only SQL for cases, their events, reporters and photos. */
 export class CaseRepository {
-  /** Inserts a case and returns it with its id. */
-  async insert(q: Queryable, c: NewCase): Promise<CaseRecord> {
-    return (await this.insertMany(q, [c]))[0]!;
-  }
-
-  /** Inserts new cases in one statement; returns them in the order given. */
-  async insertMany(q: Queryable, cs: readonly NewCase[]): Promise<CaseRecord[]> {
-    return (await this.insertRows(q, cs, '')) as CaseRecord[];
-  }
-
   /**
-   * insertMany, except that a case whose public code is already taken (by an existing case or an
-   * earlier one in the list) is not inserted: `undefined` in its place, so the caller can draw a
-   * new code. Codes are random (see newPublicCode); at tens of thousands of reports a day two of
-   * them meet now and then.
+   * Inserts new cases in one statement, in the order given, except that a case whose public code
+   * is already taken (by an existing case or an earlier one in the list) is not inserted:
+   * `undefined` in its place, so the caller can draw a new code. Codes are random (see
+   * newPublicCode); at tens of thousands of reports a day two of them meet now and then.
    */
-  async insertManyUnlessCodeTaken(
-    q: Queryable,
-    cs: readonly NewCase[],
-  ): Promise<Array<CaseRecord | undefined>> {
-    return this.insertRows(q, cs, 'ON CONFLICT (public_code) DO NOTHING');
-  }
-
-  private async insertRows(
-    q: Queryable,
-    cs: readonly NewCase[],
-    onConflict: string,
-  ): Promise<Array<CaseRecord | undefined>> {
+  async insertUnlessCodeTaken(q: Queryable, cs: readonly NewCase[]): Promise<Array<CaseRecord | undefined>> {
     if (cs.length === 0) return [];
     const col = <T>(f: (c: NewCase) => T) => cs.map(f);
     const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -181,7 +160,7 @@ export class CaseRepository {
          $8::text[], $9::text[], $10::float8[], $11::float8[], $12::text[], $13::bigint[], $14::text[],
          $15::jsonb[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::timestamptz[],
          $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::float8[])
-       ${onConflict}
+       ON CONFLICT (public_code) DO NOTHING
        RETURNING *`,
       [
         col((c) => c.publicCode),
@@ -305,11 +284,6 @@ export class CaseRepository {
       ],
     );
     return toCase(rows[0]!);
-  }
-
-  /** Appends an event and returns it. */
-  async insertEvent(q: Queryable, e: Omit<CaseEvent, 'id'>): Promise<CaseEvent> {
-    return (await this.insertEvents(q, [e]))[0]!;
   }
 
   /** Appends events in one statement; returns them (with ids) in the order given. */

@@ -39,10 +39,4 @@ export class ThrottleRepository {
   async clear(q: Queryable, key: string): Promise<void> {
     await q.query('DELETE FROM auth_throttle WHERE key = $1', [key]);
   }
-
-  /** Drops expired windows (housekeeping). */
-  async prune(q: Queryable, olderThan: Date): Promise<number> {
-    const { rowCount } = await q.query('DELETE FROM auth_throttle WHERE window_start < $1', [olderThan]);
-    return rowCount;
-  }
 }
