@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.js';
+import type { CopyValue, Queryable } from '../../db/db.js';
 import { type AreaScope, scopeSql } from '../identity/policy.js';
 import type { Rejection, ResidenceType, StagedPerson } from './person-row.js';
 
@@ -80,25 +80,44 @@ export interface PersonMergeResult {
 
 const STAGE_BATCH = 4000;
 
+/**
+ * The values of one person row that both `people` and `person_stage` hold, in column order, with
+ * the array type each is sent as through `unnest`: the one list the COPY and INSERT paths of
+ * both tables are built from.
+ */
+const PERSON_VALUES: ReadonlyArray<{ column: string; type: string; of: (r: StagedPerson) => CopyValue }> = [
+  { column: 'id_hash', type: 'text', of: (r) => r.idHash },
+  { column: 'id_enc', type: 'text', of: (r) => r.idEnc },
+  { column: 'id_masked', type: 'text', of: (r) => r.idMasked },
+  { column: 'name_enc', type: 'text', of: (r) => r.nameEnc },
+  { column: 'name_hash', type: 'text', of: (r) => r.nameHash },
+  { column: 'name_masked', type: 'text', of: (r) => r.nameMasked },
+  { column: 'phone_enc', type: 'text', of: (r) => r.phoneEnc },
+  { column: 'phone_hash', type: 'text', of: (r) => r.phoneHash },
+  { column: 'phone_masked', type: 'text', of: (r) => r.phoneMasked },
+  { column: 'gender', type: 'text', of: (r) => r.gender },
+  { column: 'birth_year', type: 'int', of: (r) => r.birthYear },
+  { column: 'residence_type', type: 'text', of: (r) => r.residenceType },
+  { column: 'household_id', type: 'bigint', of: (r) => r.householdId },
+  { column: 'grid_code', type: 'text', of: (r) => r.gridCode },
+];
+const PERSON_COLUMNS = PERSON_VALUES.map((v) => v.column);
+
+/** The PERSON_VALUES of one row, in order. */
+function personValues(r: StagedPerson): CopyValue[] {
+  return PERSON_VALUES.map((v) => v.of(r));
+}
+
+/** PERSON_VALUES as `unnest` array parameters starting at $from, and the arrays themselves. */
+function personArrays(rows: readonly StagedPerson[], from: number): { sql: string; params: unknown[] } {
+  return {
+    sql: PERSON_VALUES.map((v, i) => `$${from + i}::${v.type}[]`).join(', '),
+    params: PERSON_VALUES.map((v) => rows.map(v.of)),
+  };
+}
+
 /** Columns of person_stage, in table order (its COPY). */
-const STAGE_COLUMNS = [
-  'row_no',
-  'id_hash',
-  'id_enc',
-  'id_masked',
-  'name_enc',
-  'name_hash',
-  'name_masked',
-  'phone_enc',
-  'phone_hash',
-  'phone_masked',
-  'gender',
-  'birth_year',
-  'residence_type',
-  'household_id',
-  'grid_code',
-  'fields',
-] as const;
+const STAGE_COLUMNS = ['row_no', ...PERSON_COLUMNS, 'fields'];
 
 /** Fields compared between sources: column stem, and whether it is personal (sealed) data. */
 const SEALED_FIELDS = [
@@ -223,44 +242,8 @@ export class RegistryRepository {
         .sort((a, b) => a - b);
       await q.copyFrom(
         'people',
-        [
-          'id',
-          'id_hash',
-          'id_enc',
-          'id_masked',
-          'name_enc',
-          'name_hash',
-          'name_masked',
-          'phone_enc',
-          'phone_hash',
-          'phone_masked',
-          'gender',
-          'birth_year',
-          'residence_type',
-          'household_id',
-          'grid_code',
-          'created_at',
-          'updated_at',
-        ],
-        fresh.map((r, i) => [
-          sorted[i],
-          r.idHash,
-          r.idEnc,
-          r.idMasked,
-          r.nameEnc,
-          r.nameHash,
-          r.nameMasked,
-          r.phoneEnc,
-          r.phoneHash,
-          r.phoneMasked,
-          r.gender,
-          r.birthYear,
-          r.residenceType,
-          r.householdId,
-          r.gridCode,
-          at,
-          at,
-        ]),
+        ['id', ...PERSON_COLUMNS, 'created_at', 'updated_at'],
+        fresh.map((r, i) => [sorted[i], ...personValues(r), at, at]),
       );
       await q.copyFrom(
         'registry_provenance',
@@ -272,24 +255,7 @@ export class RegistryRepository {
       await q.copyFrom(
         'person_stage',
         STAGE_COLUMNS,
-        rest.map((r) => [
-          r.rowNo,
-          r.idHash,
-          r.idEnc,
-          r.idMasked,
-          r.nameEnc,
-          r.nameHash,
-          r.nameMasked,
-          r.phoneEnc,
-          r.phoneHash,
-          r.phoneMasked,
-          r.gender,
-          r.birthYear,
-          r.residenceType,
-          r.householdId,
-          r.gridCode,
-          r.fields.join(','),
-        ]),
+        rest.map((r) => [r.rowNo, ...personValues(r), r.fields.join(',')]),
       );
     }
     return { created: fresh.length, staged: rest.length };
@@ -308,31 +274,12 @@ export class RegistryRepository {
     const out: Array<{ id: number; idHash: string }> = [];
     for (let i = 0; i < rows.length; i += STAGE_BATCH) {
       const chunk = rows.slice(i, i + STAGE_BATCH);
-      const col = <T>(f: (r: StagedPerson) => T) => chunk.map(f);
+      const values = personArrays(chunk, 2);
       const { rows: made } = await q.query<{ id: number; id_hash: string }>(
-        `INSERT INTO people (id_hash, id_enc, id_masked, name_enc, name_hash, name_masked, phone_enc, phone_hash,
-           phone_masked, gender, birth_year, residence_type, household_id, grid_code, created_at, updated_at)
-         SELECT *, $15::timestamptz, $15::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-           $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[],
-           $13::bigint[], $14::text[])
+        `INSERT INTO people (${PERSON_COLUMNS.join(', ')}, created_at, updated_at)
+         SELECT *, $1::timestamptz, $1::timestamptz FROM unnest(${values.sql})
          ON CONFLICT (id_hash) DO NOTHING RETURNING id, id_hash`,
-        [
-          col((r) => r.idHash),
-          col((r) => r.idEnc),
-          col((r) => r.idMasked),
-          col((r) => r.nameEnc),
-          col((r) => r.nameHash),
-          col((r) => r.nameMasked),
-          col((r) => r.phoneEnc),
-          col((r) => r.phoneHash),
-          col((r) => r.phoneMasked),
-          col((r) => r.gender),
-          col((r) => r.birthYear),
-          col((r) => r.residenceType),
-          col((r) => r.householdId),
-          col((r) => r.gridCode),
-          at,
-        ],
+        [at, ...values.params],
       );
       for (const m of made) out.push({ id: m.id, idHash: m.id_hash });
     }
@@ -368,31 +315,11 @@ export class RegistryRepository {
   async stagePeople(q: Queryable, rows: readonly StagedPerson[]): Promise<void> {
     for (let i = 0; i < rows.length; i += STAGE_BATCH) {
       const chunk = rows.slice(i, i + STAGE_BATCH);
-      const col = <T>(f: (r: StagedPerson) => T) => chunk.map(f);
+      const values = personArrays(chunk, 2);
       await q.query(
-        `INSERT INTO person_stage (row_no, id_hash, id_enc, id_masked, name_enc, name_hash, name_masked, phone_enc,
-           phone_hash, phone_masked, gender, birth_year, residence_type, household_id, grid_code, fields)
-         SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-           $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::bigint[], $15::text[],
-           $16::text[])`,
-        [
-          col((r) => r.rowNo),
-          col((r) => r.idHash),
-          col((r) => r.idEnc),
-          col((r) => r.idMasked),
-          col((r) => r.nameEnc),
-          col((r) => r.nameHash),
-          col((r) => r.nameMasked),
-          col((r) => r.phoneEnc),
-          col((r) => r.phoneHash),
-          col((r) => r.phoneMasked),
-          col((r) => r.gender),
-          col((r) => r.birthYear),
-          col((r) => r.residenceType),
-          col((r) => r.householdId),
-          col((r) => r.gridCode),
-          col((r) => r.fields.join(',')),
-        ],
+        `INSERT INTO person_stage (${STAGE_COLUMNS.join(', ')})
+         SELECT * FROM unnest($1::int[], ${values.sql}, $${PERSON_VALUES.length + 2}::text[])`,
+        [chunk.map((r) => r.rowNo), ...values.params, chunk.map((r) => r.fields.join(','))],
       );
     }
   }
