@@ -3,6 +3,7 @@
  * variants (for CI smoke runs), `BENCH_ONLY=intake,dashboard` runs only the named ones. Exit code 1
  * when a benchmark throws (e.g. answers differ).
  */
+import { runAnonLimitBench } from './anon-limit.bench.js';
 import type { BenchResult } from './bench-result.js';
 import { runDashboardBench } from './dashboard.bench.js';
 import { runIntakeBench } from './intake.bench.js';
@@ -17,6 +18,7 @@ const BENCHES: Array<{ name: string; run: (opts: { quick: boolean }) => Promise<
   { name: 'intake', run: runIntakeBench },
   { name: 'dashboard', run: runDashboardBench },
   { name: 'sse', run: runSseBench },
+  { name: 'anon-limit', run: runAnonLimitBench },
 ];
 
 async function main(): Promise<void> {

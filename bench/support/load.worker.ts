@@ -14,6 +14,10 @@ export interface LoadSpec {
   maxRequests: number;
   keyPrefix: string;
   points: Array<[number, number]>;
+  /** Report channel (default 'resident'). */
+  channel?: string;
+  /** Extra request headers, e.g. a bearer token for staff traffic. */
+  headers?: Record<string, string>;
 }
 
 /** What came back (latencies in ms). */
@@ -31,11 +35,14 @@ export interface LoadResult {
   durationSec: number;
   /** Count per non-2xx HTTP status, e.g. {"503": 2}. */
   non2xxByStatus: Record<string, number>;
+  /** 429 answers that carried a Retry-After header. */
+  retryAfter429: number;
 }
 
 /** Runs autocannon with a per-request body (unique key, rotating point). */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let n = 0;
+  let retryAfter429 = 0;
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -44,7 +51,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...spec.headers },
+        onResponse: (status, _body, _context, headers) => {
+          if (status === 429 && hasHeader(headers, 'retry-after')) retryAfter429 += 1;
+        },
         setupRequest: (req) => {
           const i = n++;
           // Past the cap the same body repeats: a replay (200), never new work.
@@ -53,7 +63,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           return {
             ...req,
             body: JSON.stringify({
-              channel: 'resident',
+              channel: spec.channel ?? 'resident',
               idempotencyKey: `${spec.keyPrefix}-${i}`,
               location: { lng, lat },
               description: `bench report ${i}: garbage not collected near block ${i % 97}`,
@@ -80,7 +90,20 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         .filter(([code]) => !code.startsWith('2'))
         .map(([code, s]) => [code, (s as { count: number }).count]),
     ),
+    retryAfter429,
   };
+}
+
+/** autocannon hands response headers over as an object or as a flat [name, value, …] list. */
+function hasHeader(headers: unknown, name: string): boolean {
+  if (Array.isArray(headers)) {
+    return headers.some((h, i) => i % 2 === 0 && String(h).toLowerCase() === name);
+  }
+  return (
+    typeof headers === 'object' &&
+    headers !== null &&
+    Object.keys(headers).some((k) => k.toLowerCase() === name)
+  );
 }
 
 if (process.argv[2]) {

@@ -5,6 +5,7 @@ import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
 import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
+import { registerCalendarCommands, warnCalendarCoverage } from './commands/calendar.command.js';
 import { registerChannelsCommands } from './commands/channels.command.js';
 import { registerHousekeepingCommands } from './commands/housekeeping.command.js';
 import { registerIndicatorsCommands } from './commands/indicators.command.js';
@@ -74,6 +75,7 @@ program
       await db.close().catch(() => undefined);
       fail(`Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     }
+    await warnCalendarCoverage(services.calendar, app.log);
     // Safe on any number of instances; stopped by app.close() (onClose hook in modules.ts).
     if (opts.deadlineInterval > 0) services.cases.deadlines.start(opts.deadlineInterval * 1000);
     // IoT: the offline check (exactly once per silence on any number of nodes) and, when MQTT_URL
@@ -121,6 +123,7 @@ program
 registerAreasCommands(program);
 registerIndicatorsCommands(program);
 registerAuditCommands(program);
+registerCalendarCommands(program);
 registerUsersCommands(program);
 registerRegistryCommands(program);
 registerPartsCommands(program);

@@ -5,6 +5,7 @@ import { MigrationError, migrate } from '../db/migrate.js';
 import { openDb } from '../db/open-db.js';
 import { systemClock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
+import { CaseRepository } from '../modules/cases/case.repository.js';
 import { buildApp } from '../server/app.js';
 import type { Services } from '../server/modules.js';
 import { type Progress, terminalProgress } from './progress.js';
@@ -43,6 +44,11 @@ export async function openRuntime(log: Log = toStderr): Promise<Runtime> {
   try {
     const report = await migrate(db);
     if (report.applied.length > 0) log(`Applied migrations: ${report.applied.join(', ')}`);
+    // Redacted search copies of cases stored before 0013 or by an older detector (idempotent).
+    const cases = new CaseRepository();
+    let redacted = 0;
+    for (let n = 1; n > 0; redacted += n) n = await cases.redactPending(db, 5000);
+    if (redacted > 0) log(`Wrote redacted search copies of ${redacted} cases`);
   } catch (err) {
     await db.close().catch(() => undefined);
     if (err instanceof MigrationError) fail(err.message);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
+import { DEV_AUDIT_KEY } from '../modules/audit/audit.service.js';
 
 /** Locales every message and category name exists in. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -30,6 +32,20 @@ export interface Config {
   mqttUrl: string | undefined;
   /** First topic level of device readings: `<prefix>/devices/<deviceId>/readings`. */
   mqttTopicPrefix: string;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses/CIDRs, TRUST_PROXY); empty = none, the
+   * socket address is the client. Anything else lets a client forge its address past every throttle.
+   */
+  trustProxy: string[];
+  /** Anonymous reports per client address per 10 minutes (ANON_REPORT_LIMIT; 0 = no limit). */
+  anonReportLimit: number;
+  /** Anonymous reports per reporter phone per hour (ANON_REPORT_PHONE_LIMIT; 0 = no limit). */
+  anonReportPhoneLimit: number;
+  /**
+   * HMAC key of the audit chain (AUDIT_KEY, or the file AUDIT_KEY_FILE; ≥32 chars), never stored in
+   * the database. Required in production; development and test use the public DEV_AUDIT_KEY.
+   */
+  auditKey: string;
   /** 'production' requires explicit secrets; 'development' generates and keeps them in dataDir. */
   env: 'production' | 'development' | 'test';
 }
@@ -96,6 +112,48 @@ function devSecrets(dataDir: string): { sessionSecret: string; dataKey: string }
   return secrets;
 }
 
+/** An IPv4/IPv6 address or CIDR range, as proxy-addr accepts it. */
+function isAddressOrCidr(v: string): boolean {
+  const [addr = '', bits, ...rest] = v.split('/');
+  if (rest.length > 0) return false;
+  const version = isIP(addr);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY: a comma list of addresses/CIDRs (or loopback/linklocal/uniquelocal); empty = off. */
+function trustProxyVar(env: Env): string[] {
+  const raw = env.TRUST_PROXY ?? '';
+  if (raw.trim() === '') return [];
+  const list = raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  for (const item of list) {
+    if (!['loopback', 'linklocal', 'uniquelocal'].includes(item) && !isAddressOrCidr(item))
+      throw new ConfigError('TRUST_PROXY', `must be a comma list of addresses or CIDR ranges, got "${item}"`);
+  }
+  return list;
+}
+
+/** AUDIT_KEY or the contents of AUDIT_KEY_FILE (trimmed); the public development key otherwise. */
+function auditKeyVar(env: Env, mode: Config['env']): string {
+  const file = env.AUDIT_KEY_FILE;
+  if (file !== undefined && file !== '') {
+    let raw: string;
+    try {
+      raw = readFileSync(file, 'utf8').trim();
+    } catch {
+      throw new ConfigError('AUDIT_KEY_FILE', 'cannot be read');
+    }
+    if (raw.length < 32) throw new ConfigError('AUDIT_KEY_FILE', 'must hold a key of at least 32 characters');
+    return raw;
+  }
+  return secretVar(env, 'AUDIT_KEY', () => DEV_AUDIT_KEY, mode);
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = enumVar(env, 'NODE_ENV', ['production', 'development', 'test'] as const, 'development');
@@ -150,6 +208,11 @@ export function loadConfig(env: Env = process.env): Config {
     env.MQTT_TOPIC_PREFIX && env.MQTT_TOPIC_PREFIX !== '' ? env.MQTT_TOPIC_PREFIX : 'civicgrid';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(mqttTopicPrefix))
     throw new ConfigError('MQTT_TOPIC_PREFIX', 'must be 1-64 letters, digits, _ or - (one topic level)');
+  const trustProxy = trustProxyVar(env);
+  // A whole estate may reach us through one carrier NAT address: the per-address limit is wide
+  // and the per-phone limit narrow.
+  const anonReportLimit = intVar(env, 'ANON_REPORT_LIMIT', 60, 0, 1_000_000);
+  const anonReportPhoneLimit = intVar(env, 'ANON_REPORT_PHONE_LIMIT', 10, 0, 1_000_000);
   return {
     port,
     host,
@@ -163,6 +226,10 @@ export function loadConfig(env: Env = process.env): Config {
     tileUrl,
     mqttUrl,
     mqttTopicPrefix,
+    trustProxy,
+    anonReportLimit,
+    anonReportPhoneLimit,
+    auditKey: auditKeyVar(env, mode),
     env: mode,
   };
 }

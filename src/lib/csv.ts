@@ -6,10 +6,19 @@
 /** A cell value; null and undefined become empty cells. */
 export type CsvCell = string | number | boolean | null | undefined;
 
-/** Quotes one field when it contains a comma, quote, CR or LF (quotes doubled). */
+/**
+ * Text starting with these is taken for a formula by spreadsheet programs (OWASP CSV injection):
+ * `=`, `+`, `-`, `@`, tab and CR.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Quotes one field when it contains a comma, quote, CR or LF (quotes doubled). Text that a
+ * spreadsheet would run as a formula gets a leading `'`; numbers (negative ones too) stay numbers.
+ */
 export function csvField(v: CsvCell): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -24,7 +24,18 @@ export interface Messages {
   en: string;
 }
 
-type Params = Record<string, string | number>;
+/**
+ * A message parameter: a value shown as it is (a number, a code, a field name) or a text of its
+ * own in every locale (`detail: text('缺少部门', 'departments required')`), so a zh-CN message
+ * never carries an English phrase.
+ */
+export type Param = string | number | Messages;
+type Params = Record<string, Param>;
+
+/** A parameter text in both locales. */
+export function text(zh: string, en: string): Messages {
+  return { 'zh-CN': zh, en };
+}
 
 /** Every error the application raises on purpose. */
 export class AppError extends Error {
@@ -38,18 +49,22 @@ export class AppError extends Error {
     /** Extra machine-readable detail (e.g. per-feature import report). */
     readonly details?: unknown,
   ) {
-    super(interpolate(messages.en, params));
+    super(interpolate(messages.en, params, 'en'));
     this.name = 'AppError';
   }
 
   /** The human message in the requested locale. */
   localized(locale: Locale): string {
-    return interpolate(this.messages[locale], this.params);
+    return interpolate(this.messages[locale], this.params, locale);
   }
 }
 
-function interpolate(template: string, params: Params): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+function interpolate(template: string, params: Params, locale: Locale): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => {
+    const v = params[k];
+    if (v === undefined) return m;
+    return typeof v === 'object' ? v[locale] : String(v);
+  });
 }
 
 /** Options when raising a defined error. */
@@ -75,7 +90,8 @@ export function defineError(code: string, kind: ErrorKind, messages: Messages): 
   if (!/^[A-Z][A-Z0-9_]+$/.test(code)) throw new Error(`bad error code ${code}`);
   const existing = registry.get(code);
   if (existing && existing.kind !== kind) throw new Error(`error code ${code} defined twice`);
-  registry.set(code, { kind, messages });
+  // A code may have a second wording (e.g. when a limit is unknown); the catalogue keeps every one.
+  registry.set(existing ? `${code}#${registry.size}` : code, { kind, messages });
   const factory = (opts: RaiseOptions = {}) =>
     new AppError(code, kind, messages, opts.params ?? {}, opts.field, opts.details);
   return Object.assign(factory, { code, kind });
@@ -115,6 +131,15 @@ export const CommonErrors = {
   UnsupportedMediaType: defineError('UNSUPPORTED_MEDIA_TYPE', 'unsupported_media', {
     'zh-CN': '不支持的内容类型：{type}',
     en: 'Unsupported content type: {type}',
+  }),
+  /** The framework's own refusals, where the limit or type is not known to the error mapping. */
+  PayloadTooLargeUnknown: defineError('PAYLOAD_TOO_LARGE', 'too_large', {
+    'zh-CN': '请求体或上传文件超过允许的大小',
+    en: 'The request body or an uploaded file is larger than allowed',
+  }),
+  UnsupportedMediaTypeUnknown: defineError('UNSUPPORTED_MEDIA_TYPE', 'unsupported_media', {
+    'zh-CN': '不支持此请求的内容类型',
+    en: 'The content type of this request is not supported',
   }),
   Unauthenticated: defineError('UNAUTHENTICATED', 'unauthenticated', {
     'zh-CN': '请先登录',

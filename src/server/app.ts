@@ -21,6 +21,7 @@ import { pickLocale } from '../lib/i18n.js';
 import { type Actor, ANONYMOUS } from '../modules/identity/actor.js';
 import { installAuth } from '../modules/identity/auth.hook.js';
 import type { AppContext } from './context.js';
+import { rejectControlCharacters } from './control-chars.js';
 import { installErrorHandling, sendError } from './error-handler.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
@@ -88,7 +89,8 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
       const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path parameter too long' : 'malformed URL';
       void sendError(req, reply, CommonErrors.ValidationFailed({ params: { detail }, field }));
     },
-    trustProxy: true,
+    // Forwarded headers only from configured proxies (proxy-addr list); none = the socket address.
+    trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const fullCtx: AppContext = { ...ctx, log: app.log };
@@ -145,6 +147,7 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
   });
 
   installErrorHandling(app);
+  rejectControlCharacters(app);
   rejectNonFiniteNumbers(app);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerRoutes(app, services, fullCtx);
@@ -162,6 +165,14 @@ function tileOrigin(tileUrl: string): string[] {
   return origin ? [origin.replace(/\{s\}/, '*')] : [];
 }
 
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Serves the built web app: files of web/dist by path, and index.html for other browser
  * navigations (GET accepting HTML, outside /api) so the app's own routes survive a reload.
@@ -170,7 +181,9 @@ function tileOrigin(tileUrl: string): string[] {
 async function serveWebApp(app: TypedApp): Promise<void> {
   await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
   app.get('/*', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
-    const rel = decodeURIComponent((req.params as { '*': string })['*'] ?? '');
+    const rel = safeDecode((req.params as { '*': string })['*'] ?? '');
+    // A path that does not decode (a stray "%") names no file: the JSON 404, not a 500.
+    if (rel === undefined) return reply.callNotFound();
     const isFile = rel !== '' && !rel.includes('..') && existsSync(path.join(WEB_DIST, rel));
     if (isFile && !rel.startsWith('api/')) {
       const immutable = rel.startsWith('assets/');

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import type { Clock } from '../lib/clock.js';
+import type { MessageSender } from '../modules/messaging/message-sender.port.js';
 
 /**
  * What every module receives to build its services: configuration, the database, time and a
@@ -12,4 +13,6 @@ export interface AppContext {
   db: Db;
   clock: Clock;
   log: FastifyBaseLogger;
+  /** An SMS gateway (or a test's recording sender); the built-in dev outbox when absent. */
+  messageSender?: MessageSender;
 }

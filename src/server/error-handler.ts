@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDbUnavailable } from '../db/db.js';
-import { AppError, CommonErrors, type ErrorKind } from '../lib/errors.js';
+import { AppError, CommonErrors, type ErrorKind, text } from '../lib/errors.js';
+import { redactFreeText } from '../lib/privacy.js';
 
 /** The only place an error kind becomes an HTTP status. */
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
@@ -53,19 +54,19 @@ export function toAppError(err: unknown, requestId: string): AppError {
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
-      return CommonErrors.PayloadTooLarge({ params: { limit: 'configured' } });
+      return CommonErrors.PayloadTooLargeUnknown();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return CommonErrors.UnsupportedMediaType({ params: { type: 'this' } });
+      return CommonErrors.UnsupportedMediaTypeUnknown();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return CommonErrors.BadJson();
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
-  if (status === 413) return CommonErrors.PayloadTooLarge({ params: { limit: 'configured' } });
-  if (status === 415) return CommonErrors.UnsupportedMediaType({ params: { type: 'this' } });
+  if (status === 413) return CommonErrors.PayloadTooLargeUnknown();
+  if (status === 415) return CommonErrors.UnsupportedMediaTypeUnknown();
   if (status === 429) return CommonErrors.RateLimited({ params: { seconds: 60 } });
-  if (status === 404) return CommonErrors.NotFound({ params: { what: 'resource' } });
+  if (status === 404) return CommonErrors.NotFound({ params: { what: text('资源', 'resource') } });
   if (status >= 400 && status < 500) {
     if (err instanceof SyntaxError) return CommonErrors.BadJson();
     return CommonErrors.ValidationFailed({ params: { detail: fe.message } });
@@ -96,7 +97,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     sendError(
       req,
       reply,
-      CommonErrors.RouteNotFound({ params: { method: req.method, url: req.url.split('?')[0] ?? '' } }),
+      // The path only (no query), cut short and through the one redaction path: a phone number
+      // typed into a URL is not echoed back (nor logged with the error).
+      CommonErrors.RouteNotFound({
+        params: { method: req.method, url: redactFreeText((req.url.split('?')[0] ?? '').slice(0, 200)) },
+      }),
     ),
   );
 }

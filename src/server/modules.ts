@@ -10,6 +10,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { calendarRoutes } from '../modules/calendar/calendar.routes.js';
 import { CalendarService } from '../modules/calendar/calendar.service.js';
+import { AnonReportLimiter } from '../modules/cases/anon-report-limit.js';
 import { CaseRepository } from '../modules/cases/case.repository.js';
 import { caseRoutes } from '../modules/cases/case.routes.js';
 import { CaseIntakeService } from '../modules/cases/case-intake.service.js';
@@ -31,6 +32,7 @@ import { healthRoutes } from '../modules/health/health.routes.js';
 import { HousekeepingService } from '../modules/housekeeping/housekeeping.service.js';
 import { createIdentityServices } from '../modules/identity/identity.module.js';
 import { identityRoutes } from '../modules/identity/identity.routes.js';
+import { revealPurposeRoutes } from '../modules/identity/reveal-purpose.js';
 import { indicatorRoutes } from '../modules/indicators/indicator.routes.js';
 import { IndicatorService } from '../modules/indicators/indicator.service.js';
 import { CaseEventHub } from '../modules/notifications/case-event-hub.js';
@@ -58,11 +60,12 @@ import type { AppContext } from './context.js';
 /** Builds every module's services once per process. */
 export function createServices(ctx: AppContext) {
   const audit = new AuditService(ctx.db, ctx.clock, undefined, {
+    key: ctx.config.auditKey,
     onError: (err) => ctx.log.warn({ err }, 'audit chaining pass failed; records stay pending'),
   });
   const locate = new LocateService(ctx.db, ctx.log);
   const cipher = new FieldCipher(ctx.config.dataKey);
-  const identity = createIdentityServices(ctx, audit);
+  const identity = createIdentityServices(ctx, audit, ctx.messageSender);
   const caseSupport = new CaseSupport({
     db: ctx.db,
     clock: ctx.clock,
@@ -104,7 +107,7 @@ export function createServices(ctx: AppContext) {
     indicators: new IndicatorService({ db: ctx.db, clock: ctx.clock, audit }),
     taxonomy: new TaxonomyService({ db: ctx.db, audit, cache: caseSupport }),
     routingRules: new RoutingRuleService({ db: ctx.db, audit, cache: caseSupport }),
-    calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport }),
+    calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport, clock: ctx.clock }),
     registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock, locate }),
     open311: createOpen311Services(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
     iot: createDeviceServices(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
@@ -127,13 +130,24 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   healthRoutes(app, ctx);
   dashboardRoutes(app, services.dashboard);
   identityRoutes(app, services);
+  revealPurposeRoutes(app);
   auditRoutes(app, services.audit);
   gridRoutes(app, services.grid);
   locateRoutes(app, services.locate);
   gridMemberRoutes(app, services.gridMembers);
   registryRoutes(app, services.registry);
   partsRoutes(app, services.parts);
-  caseRoutes(app, { ...services.cases, cipher: services.cipher });
+  caseRoutes(app, {
+    ...services.cases,
+    cipher: services.cipher,
+    anonLimit: new AnonReportLimiter({
+      db: ctx.db,
+      clock: ctx.clock,
+      cipher: services.cipher,
+      perAddress: ctx.config.anonReportLimit,
+      perPhone: ctx.config.anonReportPhoneLimit,
+    }),
+  });
   indicatorRoutes(app, services.indicators);
   taxonomyRoutes(app, services.taxonomy);
   routingRoutes(app, services.routingRules);

@@ -50,7 +50,16 @@ export async function startServer(): Promise<WebServer> {
     ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo-if-empty'],
     {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      // Development mode, as the README's demo runs: only there does the dev outbox show the
+      // sign-in codes the walk reads (NODE_ENV=test would show "code sent").
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -81,7 +81,11 @@ describe('web app', () => {
     const dash = await dashCtx.newPage();
     await dash.goto('/dashboard');
     await dash.locator('.live-dot:not(.off)').waitFor();
-    const todayBefore = Number(await dash.getByTestId('kpi-today').locator('.kpi-value').innerText());
+    const todayKpi = async () =>
+      Number(await dash.getByTestId('kpi-today').locator('.kpi-value').innerText());
+    // The live dot can turn on before the first summary arrives (the value is '…' until then).
+    await expect.poll(todayKpi, { timeout: 5_000 }).not.toBeNaN();
+    const todayBefore = await todayKpi();
 
     // A resident signs in with a one-time code, reports with a photo.
     const resCtx = await contextFor(browser, server.url, PHONE);
@@ -118,11 +122,7 @@ describe('web app', () => {
 
     // The dashboard shows the new report live (SSE), without a reload.
     await dash.locator(`.ticker li[data-code="${publicCode}"]`).waitFor({ timeout: 5_000 });
-    await expect
-      .poll(async () => Number(await dash.getByTestId('kpi-today').locator('.kpi-value').innerText()), {
-        timeout: 5_000,
-      })
-      .toBe(todayBefore + 1);
+    await expect.poll(todayKpi, { timeout: 5_000 }).toBe(todayBefore + 1);
 
     const [row] = (await findCase(marker)).items;
     if (!row) throw new Error('case not found');

@@ -110,6 +110,7 @@ const TABLE: Record<string, Row> = {
   ),
   'GET /api/auth/me': row('user', () => ({ url: '/api/auth/me' })),
   'GET /api/me/grants': row('user', () => ({ url: '/api/me/grants' })),
+  'GET /api/reveal-purposes': row('user', () => ({ url: '/api/reveal-purposes' })),
   'GET /api/users': row(SUP_ADMIN, () => ({ url: '/api/users' })),
   'GET /api/users/:id': scoped(SUP_ADMIN, (fx, s) => ({ url: `/api/users/${fx.staff[s]}` })),
   'POST /api/users/:id/reveal': scoped(SUP_ADMIN, (fx, s) => ({
@@ -180,6 +181,7 @@ const TABLE: Record<string, Row> = {
   'GET /api/track/:code': row('public'),
   'GET /api/cases': row('user'),
   'GET /api/cases/:id': row('user'),
+  'POST /api/cases/:id/reveal': row(SUP_ADMIN),
   'POST /api/cases/:id/file': row(['dispatcher', 'admin']),
   'POST /api/cases/:id/reject': row(['dispatcher', 'admin']),
   'POST /api/cases/:id/dispatch': row(['dispatcher', 'admin']),
@@ -225,6 +227,7 @@ const TABLE: Record<string, Row> = {
   'POST /api/admin/routing-rules': row(ADMIN_ONLY),
   'DELETE /api/admin/routing-rules/:id': row(ADMIN_ONLY),
   'GET /api/calendar': row('public'),
+  'GET /api/calendar/coverage': row('public'),
   'PUT /api/admin/calendar': row(ADMIN_ONLY),
   'PUT /api/admin/calendar/exceptions/:day': row(ADMIN_ONLY),
   'DELETE /api/admin/calendar/exceptions/:day': row(ADMIN_ONLY),

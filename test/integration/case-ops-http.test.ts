@@ -312,7 +312,7 @@ describeEachDriver('case operations over HTTP', (t) => {
       remoteAddress: '10.9.0.1',
     });
     expect(up.statusCode, up.body).toBe(201);
-    const photo = up.json() as { id: number; sha256: string; bytes: number; mime: string };
+    const photo = up.json() as { id: number; sha256: string; bytes: number; mime: string; uploadKey: string };
     expect(photo.mime).toBe('image/jpeg');
     const stored = readFileSync(path.join(dataDir, 'photos', `${photo.sha256}.jpg`));
     expect(createHash('sha256').update(stored).digest('hex')).toBe(photo.sha256);
@@ -390,6 +390,8 @@ describeEachDriver('case operations over HTTP', (t) => {
         location: { lng: grid.lng, lat: grid.lat },
         description: '井盖缺失，很危险',
         photoIds: [photo.id],
+        // An anonymous upload is attached with the key it was uploaded under.
+        photoKey: photo.uploadKey,
       },
       remoteAddress: '10.9.0.1',
     });

@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { FixedClock } from '../../src/lib/clock.js';
 import { type InArea, inScope, Policy, scopeSql } from '../../src/modules/identity/policy.js';
+import { buildTestApp } from '../support/app.js';
 import { describeEachDriver } from '../support/db.js';
 import {
   buildWatchedApp,
@@ -13,6 +14,7 @@ import {
   sessionFor,
   type WatchedApp,
 } from '../support/identity.js';
+import { CapturingSender } from '../support/messages.js';
 
 const PASSWORD = 'correct horse battery';
 const probePolicy = new Policy<InArea>('probe').allow(
@@ -27,6 +29,8 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
   let A: ScopeFixture;
   let B: ScopeFixture;
   const ids: Record<string, number> = {};
+  // Sign-in codes as the resident's phone receives them (the outbox hides codes outside development).
+  const sms = new CapturingSender();
 
   beforeAll(async () => {
     clock = new FixedClock(new Date('2026-03-02T09:00:00+08:00'));
@@ -37,6 +41,7 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
     await t().db.query('INSERT INTO probe_items (area_code) VALUES ($1), ($2)', [A.grid, B.grid]);
     w = await buildWatchedApp(t().db, {
       clock,
+      sender: sms,
       beforeReady: (b) => {
         b.app.get(
           '/test/probe/:id',
@@ -97,14 +102,24 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
       phone: '138****5678',
       grants: [{ role: 'grid_worker', areaCode: A.grid }],
     });
-    const https = await w.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'x-forwarded-proto': 'https' },
-      payload: { username: 'gw-a', password: PASSWORD },
-      remoteAddress: '10.1.0.1',
-    });
-    expect(https.cookies.find((k) => k.name === 'cg_session')?.secure).toBe(true);
+    // X-Forwarded-Proto counts only from a proxy listed in TRUST_PROXY (issue 14, the edge).
+    const viaHttps = (app: typeof w.app) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { username: 'gw-a', password: PASSWORD },
+        remoteAddress: '10.1.0.1',
+      });
+    const untrusted = await viaHttps(w.app);
+    expect(untrusted.cookies.find((k) => k.name === 'cg_session')?.secure).toBeFalsy();
+    const proxied = await buildTestApp(t().db, { clock, env: { TRUST_PROXY: '10.1.0.0/16' } });
+    try {
+      const https = await viaHttps(proxied.app);
+      expect(https.cookies.find((k) => k.name === 'cg_session')?.secure).toBe(true);
+    } finally {
+      await proxied.app.close();
+    }
   });
 
   it('answers unknown users and wrong passwords the same way', async () => {
@@ -210,17 +225,13 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
     expect(expired.json()).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
   });
 
-  it('signs residents in with a one-time code read from the dev outbox', async () => {
+  it('signs residents in with a one-time code sent to their phone', async () => {
     const phone = '13700001111';
     const resident = new CookieClient(w.app, '10.1.0.7');
     expect((await resident.request('POST', '/api/auth/otp', { phone })).statusCode).toBe(202);
     expect((await resident.request('POST', '/api/auth/otp', { phone })).statusCode).toBe(429);
-    const admin = await sessionFor(w, t().db, ids.admin!);
-    const outbox = await admin.request('GET', '/api/admin/outbox?recipient=137****1111');
-    expect(outbox.statusCode).toBe(200);
-    const body = (outbox.json() as { items: Array<{ body: string; recipient: string }> }).items[0]!;
-    expect(body.recipient).toBe('137****1111');
-    const code = /\b(\d{6})\b/.exec(body.body)![1]!;
+    const code = sms.lastCode(phone);
+    expect(sms.sent.at(-1)!.body).toContain(code);
     const wrong = code === '000000' ? '000001' : '000000';
     expect((await resident.request('POST', '/api/auth/otp/verify', { phone, code: wrong })).statusCode).toBe(
       401,
@@ -241,12 +252,7 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
   it('expires codes after 5 minutes and kills them after 5 wrong guesses', async () => {
     const phone = '13700002222';
     const c = new CookieClient(w.app, '10.1.0.9');
-    const admin = await sessionFor(w, t().db, ids.admin!);
-    const readCode = async () => {
-      const items = (await admin.request('GET', '/api/admin/outbox?recipient=137****2222')).json()
-        .items as Array<{ body: string }>;
-      return /\b(\d{6})\b/.exec(items[0]!.body)![1]!;
-    };
+    const readCode = async () => sms.lastCode(phone);
     await c.request('POST', '/api/auth/otp', { phone });
     const first = await readCode();
     clock.advance(5 * 60_000 + 1000);
@@ -318,7 +324,11 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
     expect((await admin.request('DELETE', `/api/admin/users/${user.id}/grants/${grantId}`)).statusCode).toBe(
       200,
     );
-    expect((await temp.request('GET', `/api/users/${ids.gwB}`)).statusCode).toBe(403);
+    // A revoked role ends the user's sessions and tokens (issue 14): they sign in again and
+    // hold only what is left.
+    expect((await temp.request('GET', `/api/users/${ids.gwB}`)).statusCode).toBe(401);
+    const again = await sessionFor(w, t().db, user.id);
+    expect((await again.request('GET', `/api/users/${ids.gwB}`)).statusCode).toBe(403);
     const added = await admin.request('POST', `/api/admin/users/${user.id}/grants`, {
       role: 'dept_handler',
       departmentCode: 'test_water',
@@ -328,12 +338,12 @@ describeEachDriver('identity: sign-in, sessions, scope and reveal', (t) => {
       role: 'dept_handler',
     });
     expect(invalid.json()).toMatchObject({ code: 'GRANT_INVALID' });
-    expect((await temp.request('GET', '/api/me/grants')).json()).toMatchObject({
+    expect((await again.request('GET', '/api/me/grants')).json()).toMatchObject({
       items: [{ role: 'dept_handler', departmentCode: 'test_water' }],
     });
     const disabled = await admin.request('PATCH', `/api/admin/users/${user.id}`, { status: 'disabled' });
     expect(disabled.statusCode).toBe(200);
-    expect((await temp.request('GET', '/api/auth/me')).statusCode).toBe(401);
+    expect((await again.request('GET', '/api/auth/me')).statusCode).toBe(401);
     await w.services.audit.flush(); // chain order = order of the acts
     const { rows } = await t().db.query<{ action: string }>(
       'SELECT action FROM audit_log WHERE resource_id = $1 ORDER BY seq',

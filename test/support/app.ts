@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config/config.js';
 import type { Db } from '../../src/db/db.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
+import type { MessageSender } from '../../src/modules/messaging/message-sender.port.js';
 import { type BuiltApp, buildApp } from '../../src/server/app.js';
 
 /** Test configuration: fixed secrets, silent logs, no files written. */
@@ -17,9 +18,14 @@ export function testConfig(overrides: Record<string, string> = {}) {
 /** Builds the real application over a test database (inject() requests, no port). */
 export async function buildTestApp(
   db: Db,
-  opts: { clock?: Clock; env?: Record<string, string> } = {},
+  opts: { clock?: Clock; env?: Record<string, string>; sender?: MessageSender } = {},
 ): Promise<BuiltApp> {
-  const built = await buildApp({ config: testConfig(opts.env), db, clock: opts.clock ?? systemClock });
+  const built = await buildApp({
+    config: testConfig(opts.env),
+    db,
+    clock: opts.clock ?? systemClock,
+    ...(opts.sender ? { messageSender: opts.sender } : {}),
+  });
   await built.app.ready();
   return built;
 }

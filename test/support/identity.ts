@@ -7,6 +7,7 @@ import { generateCityGeometry } from '../../src/modules/demo/city-geometry.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
 import { describeGeometry } from '../../src/modules/grid/area-geometry.js';
 import { type RoleGrant, systemActor } from '../../src/modules/identity/actor.js';
+import type { MessageSender } from '../../src/modules/messaging/message-sender.port.js';
 import { type BuiltApp, buildApp } from '../../src/server/app.js';
 import { testConfig } from './app.js';
 
@@ -27,9 +28,14 @@ export interface WatchedApp extends BuiltApp {
 /** Builds the real app and records every response body (scanned for unmasked PII by the tests). */
 export async function buildWatchedApp(
   db: Db,
-  opts: { clock?: Clock; beforeReady?: (b: BuiltApp) => void } = {},
+  opts: { clock?: Clock; beforeReady?: (b: BuiltApp) => void; sender?: MessageSender } = {},
 ): Promise<WatchedApp> {
-  const built = await buildApp({ config: testConfig(), db, clock: opts.clock ?? systemClock });
+  const built = await buildApp({
+    config: testConfig(),
+    db,
+    clock: opts.clock ?? systemClock,
+    ...(opts.sender ? { messageSender: opts.sender } : {}),
+  });
   const responses: LoggedResponse[] = [];
   built.app.addHook('onSend', async (req, reply, payload) => {
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) {

@@ -44,6 +44,14 @@ export const HOSTILE_VALUES: readonly unknown[] = [
   'x'.repeat(100_000),
   '🙂'.repeat(20_000),
   '\u0000',
+  // NUL and other control characters inside ordinary text and at the end of an over-long value
+  // (issue 14: a NUL reached PostgreSQL as a 500 with a stack trace).
+  '13800138000\u0000',
+  'a\u0000b',
+  '%00',
+  '\u001b[31m\u0007\u007f\u0085',
+  `${'长'.repeat(70_000)}\u0000`,
+  'x'.repeat(1_200_000),
   '\ud800',
   '\u202e\u200b\ufeff',
   'Ｓｅｌｅｃｔ',

@@ -5,8 +5,8 @@ import { AuditService, describeVerify } from '../../modules/audit/audit.service.
 import { withDb } from '../runtime.js';
 
 /** Walks the audit chain and prints OK or the first broken record; returns the exit code. */
-export async function auditVerify(db: Db, write: (line: string) => void): Promise<number> {
-  const result = await new AuditService(db, systemClock).verify();
+export async function auditVerify(db: Db, write: (line: string) => void, key?: string): Promise<number> {
+  const result = await new AuditService(db, systemClock, undefined, { key }).verify();
   write(describeVerify(result));
   return result.ok ? 0 : 1;
 }
@@ -18,8 +18,12 @@ export function registerAuditCommands(program: Command): void {
     .command('verify')
     .description('Recompute the hash chain and name the first edited, deleted or reordered record')
     .action(async () => {
-      await withDb(async ({ db }) => {
-        process.exitCode = await auditVerify(db, (line) => process.stdout.write(`${line}\n`));
+      await withDb(async ({ db, config }) => {
+        process.exitCode = await auditVerify(
+          db,
+          (line) => process.stdout.write(`${line}\n`),
+          config.auditKey,
+        );
       });
     });
 }

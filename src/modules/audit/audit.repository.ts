@@ -17,6 +17,8 @@ export interface AuditRecord {
   origin: string | null;
   prevHash: string;
   hash: string;
+  /** 1: unkeyed SHA-256 (rows chained before migration 0015); 2: HMAC-SHA-256 with AUDIT_KEY. */
+  chainVersion: number;
 }
 
 interface AuditRow {
@@ -34,10 +36,11 @@ interface AuditRow {
   origin: string | null;
   prev_hash: string;
   hash: string;
+  chain_version: number | string;
 }
 
 /** A record before it is chained. */
-export type PendingRecord = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+export type PendingRecord = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash' | 'chainVersion'>;
 
 /** The record body as parallel arrays for `unnest` (at … origin, in COLUMNS order). */
 function bodyColumns(rs: readonly PendingRecord[]): unknown[][] {
@@ -57,7 +60,7 @@ function bodyColumns(rs: readonly PendingRecord[]): unknown[][] {
 }
 
 const COLUMNS =
-  'seq, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, area_code, purpose, details, origin, prev_hash, hash';
+  'seq, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, area_code, purpose, details, origin, prev_hash, hash, chain_version';
 
 function toRecord(r: AuditRow): AuditRecord {
   return {
@@ -75,6 +78,7 @@ function toRecord(r: AuditRow): AuditRecord {
     origin: r.origin,
     prevHash: r.prev_hash,
     hash: r.hash,
+    chainVersion: Number(r.chain_version),
   };
 }
 
@@ -138,7 +142,9 @@ export class AuditRepository {
     );
     const h = head.rows[0];
     if (!h) throw new Error('audit_head row is missing: the audit chain cannot be extended');
-    const { rows } = await tx.query<Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'> & { id: number | string }>(
+    const { rows } = await tx.query<
+      Omit<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'chain_version'> & { id: number | string }
+    >(
       `SELECT id, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, area_code,
               purpose, details, origin
          FROM audit_pending ORDER BY id LIMIT $1`,
@@ -148,7 +154,7 @@ export class AuditRepository {
       head: { seq: Number(h.seq), hash: h.hash },
       pending: rows.map((r) => ({
         id: Number(r.id),
-        ...toRecord({ ...r, seq: 0, prev_hash: '', hash: '' }),
+        ...toRecord({ ...r, seq: 0, prev_hash: '', hash: '', chain_version: 0 }),
       })),
     };
   }
@@ -168,12 +174,13 @@ export class AuditRepository {
       `INSERT INTO audit_log (${COLUMNS})
        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
                             $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[],
-                            $13::text[], $14::text[])`,
+                            $13::text[], $14::text[], $15::smallint[])`,
       [
         records.map((r) => r.seq),
         ...bodyColumns(records),
         records.map((r) => r.prevHash),
         records.map((r) => r.hash),
+        records.map((r) => r.chainVersion),
       ],
     );
     await tx.query('DELETE FROM audit_pending WHERE id = ANY($1::bigint[])', [pendingIds]);

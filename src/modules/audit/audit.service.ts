@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterCommitOf, type Db, type Queryable } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor } from '../identity/actor.js';
@@ -14,14 +14,32 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type ChainBreak =
   | { seq: number; reason: 'hash_mismatch' }
   | { seq: number; reason: 'prev_hash_mismatch' }
+  | { seq: number; reason: 'version_downgrade' }
   | { seq: number; reason: 'missing'; nextFound: number | null };
 
 /** The outcome of walking the audit chain. */
 export type VerifyResult = { ok: true; records: number } | ({ ok: false; records: number } & ChainBreak);
 
-/** The hash of a record: sha256(prev_hash || canonical JSON of every other column). */
-export function hashRecord(r: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(r.prevHash).update(recordBody(r)).digest('hex');
+/** The chain version the chainer writes: HMAC-SHA-256 with the audit key. */
+export const CHAIN_VERSION = 2;
+
+/**
+ * The fixed, public audit key of development and test (config refuses to start without AUDIT_KEY
+ * when NODE_ENV=production): records written by the server, the CLI and the tests of one
+ * development database verify with each other. It protects nothing and is not meant to.
+ */
+export const DEV_AUDIT_KEY = 'civicgrid-development-audit-key: public, not a secret';
+
+/**
+ * The hash of a record. Version 1 (rows chained before migration 0015):
+ * sha256(prev_hash || canonical JSON of every other column) — anyone who can write the table can
+ * recompute it. Version 2: HMAC-SHA-256(key, "v2\n" || prev_hash || canonical JSON), the key
+ * outside the database (AUDIT_KEY / AUDIT_KEY_FILE).
+ */
+export function hashRecord(r: Omit<AuditRecord, 'hash'>, key: string | Buffer = DEV_AUDIT_KEY): string {
+  if (r.chainVersion === 1)
+    return createHash('sha256').update(r.prevHash).update(recordBody(r)).digest('hex');
+  return createHmac('sha256', key).update('v2\n').update(r.prevHash).update(recordBody(r)).digest('hex');
 }
 
 function recordBody(r: Omit<AuditRecord, 'hash' | 'prevHash'>): string {
@@ -60,6 +78,8 @@ export interface AuditChainOptions {
   batchSize?: number;
   /** A failed pass (database away): logged; the records stay pending and the next pass retries. */
   onError?: (err: unknown) => void;
+  /** The HMAC key of the chain (config.auditKey; default DEV_AUDIT_KEY, development and test only). */
+  key?: string | Buffer;
 }
 
 /**
@@ -81,6 +101,7 @@ export class AuditService implements AuditWriter {
   private readonly delayMs: number;
   private readonly batchSize: number;
   private readonly onError: (err: unknown) => void;
+  private readonly key: string | Buffer;
   private timer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -96,6 +117,7 @@ export class AuditService implements AuditWriter {
     this.delayMs = opts.delayMs ?? 5;
     this.batchSize = opts.batchSize ?? 1000;
     this.onError = opts.onError ?? (() => undefined);
+    this.key = opts.key ?? DEV_AUDIT_KEY;
   }
 
   /** Stores the entry in the caller's transaction; it is chained shortly after the commit. */
@@ -192,8 +214,8 @@ export class AuditService implements AuditWriter {
       if (pending.length === 0) return 0;
       let prevHash = head.hash;
       const records = pending.map(({ id: _id, ...r }, i) => {
-        const linked = { ...r, seq: head.seq + i + 1, prevHash };
-        const record: AuditRecord = { ...linked, hash: hashRecord(linked) };
+        const linked = { ...r, seq: head.seq + i + 1, prevHash, chainVersion: CHAIN_VERSION };
+        const record: AuditRecord = { ...linked, hash: hashRecord(linked, this.key) };
         prevHash = record.hash;
         return record;
       });
@@ -209,13 +231,15 @@ export class AuditService implements AuditWriter {
   /**
    * Walks the whole chain in order and reports the first record that does not fit: content
    * edited (hash), a row deleted (gap in seq, or the head points past the last row) or rows
-   * reordered/replaced (prev_hash).
+   * reordered/replaced (prev_hash). Version-1 (unkeyed) rows are accepted only before the first
+   * version-2 row: a keyed row followed by an unkeyed one is a downgrade (rows rewritten unkeyed).
    */
   async verify(batchSize = 1000): Promise<VerifyResult> {
     await this.flush();
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let records = 0;
+    let keyed = false;
     for (;;) {
       const batch = await this.repo.batchAfter(this.db, expectedSeq - 1, batchSize);
       if (batch.length === 0) break;
@@ -223,7 +247,13 @@ export class AuditService implements AuditWriter {
         if (r.seq !== expectedSeq)
           return { ok: false, records, seq: expectedSeq, reason: 'missing', nextFound: r.seq };
         if (r.prevHash !== prevHash) return { ok: false, records, seq: r.seq, reason: 'prev_hash_mismatch' };
-        if (hashRecord(r) !== r.hash) return { ok: false, records, seq: r.seq, reason: 'hash_mismatch' };
+        if (r.chainVersion !== 1 && r.chainVersion !== CHAIN_VERSION)
+          return { ok: false, records, seq: r.seq, reason: 'hash_mismatch' };
+        if (r.chainVersion === 1 && keyed)
+          return { ok: false, records, seq: r.seq, reason: 'version_downgrade' };
+        keyed ||= r.chainVersion === CHAIN_VERSION;
+        if (hashRecord(r, this.key) !== r.hash)
+          return { ok: false, records, seq: r.seq, reason: 'hash_mismatch' };
         prevHash = r.hash;
         expectedSeq += 1;
         records += 1;
@@ -254,6 +284,8 @@ export function describeVerify(result: VerifyResult): string {
       return result.nextFound === null
         ? `BROKEN at record ${result.seq}: records from ${result.seq} on are missing (the chain head says they existed)`
         : `BROKEN at record ${result.seq}: record is missing (next record found is ${result.nextFound})`;
+    case 'version_downgrade':
+      return `BROKEN at record ${result.seq}: an unkeyed record after keyed ones (rewritten without the audit key)`;
     case 'prev_hash_mismatch':
       return `BROKEN at record ${result.seq}: it does not link to record ${result.seq - 1} (reordered or replaced)`;
     default:

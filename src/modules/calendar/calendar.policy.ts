@@ -1,4 +1,11 @@
-import { Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../identity/policy.js';
 
-/** The working calendar is read by anyone (deadlines are public); admins change it. */
-export const calendarPolicy = new Policy('calendar').allow(['admin'], ['edit']);
+/**
+ * The working calendar is read by anyone (deadlines are public). There is one calendar for the
+ * whole city (no per-area calendars): only a city-level admin changes it. Services assert
+ * `edit` on CITY_CALENDAR.
+ */
+export const calendarPolicy = new Policy<InArea>('calendar').allow(['admin'], ['edit'], inScope);
+
+/** The calendar as a resource: it covers the whole city (area null). */
+export const CITY_CALENDAR: InArea = { areaCode: null };

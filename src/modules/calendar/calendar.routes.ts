@@ -44,6 +44,26 @@ export function calendarRoutes(app: TypedApp, calendar: CalendarService): void {
     async () => present(await calendar.get()),
   );
 
+  app.get(
+    '/api/calendar/coverage',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['calendar'],
+        summary: 'How far ahead holidays are known; warn when fewer than 90 days are covered',
+        response: {
+          200: Type.Object({
+            coveredUntil: Type.Union([Type.String(), Type.Null()]),
+            daysCovered: Type.Integer(),
+            warn: Type.Boolean(),
+            missingYear: Type.Integer(),
+          }),
+        },
+      },
+    },
+    async () => calendar.coverage(),
+  );
+
   app.put(
     '/api/admin/calendar',
     {

@@ -4,13 +4,15 @@
  * services, so new deadlines use it at once.
  */
 import type { Db } from '../../db/db.js';
+import type { Clock } from '../../lib/clock.js';
 import type { AuditWriter } from '../audit/audit.port.js';
 import type { Actor } from '../identity/actor.js';
 import { CalendarErrors } from './calendar.errors.js';
-import { calendarPolicy } from './calendar.policy.js';
+import { CITY_CALENDAR, calendarPolicy } from './calendar.policy.js';
 import { CalendarRepository } from './calendar.repository.js';
+import { type CalendarCoverage, calendarCoverage } from './calendar-coverage.js';
 import { FALLBACK_CALENDAR } from './city-calendar.js';
-import type { CalendarSpec, WorkingPeriod } from './working-calendar.js';
+import type { CalendarException, CalendarSpec, WorkingPeriod } from './working-calendar.js';
 
 /** Something that caches the calendar and must forget it after a change (CaseSupport). */
 export interface CalendarCache {
@@ -28,11 +30,46 @@ function minutesOf(hhmm: string): number {
 export class CalendarService {
   private readonly repo = new CalendarRepository();
 
-  constructor(private readonly deps: { db: Db; audit: AuditWriter; cache: CalendarCache }) {}
+  constructor(private readonly deps: { db: Db; audit: AuditWriter; cache: CalendarCache; clock: Clock }) {}
 
   /** The calendar in force (public). */
   async get(): Promise<CalendarSpec> {
     return this.repo.load(this.deps.db, FALLBACK_CALENDAR);
+  }
+
+  /** How far ahead holidays are known, seen from today in China Standard Time (public). */
+  async coverage(): Promise<CalendarCoverage> {
+    const today = new Date(this.deps.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    return calendarCoverage(await this.get(), today);
+  }
+
+  /**
+   * Adds or replaces many dated exceptions at once — the State Council's yearly list read from a
+   * file (`civicgrid calendar import`) — in one transaction with one audit record (city admin).
+   */
+  async importExceptions(
+    actor: Actor,
+    items: readonly CalendarException[],
+    source: string,
+  ): Promise<CalendarCoverage> {
+    calendarPolicy.assert(actor, 'edit', CITY_CALENDAR);
+    for (const e of items) checkDay(e.date);
+    await this.deps.db.transaction(async (tx) => {
+      await this.repo.upsertExceptions(tx, items);
+      await this.deps.audit.record(tx, {
+        actor,
+        action: 'calendar.import',
+        resourceType: 'calendar',
+        resourceId: 'exceptions',
+        details: {
+          source,
+          count: items.length,
+          years: [...new Set(items.map((e) => e.date.slice(0, 4)))].sort(),
+        },
+      });
+    });
+    this.deps.cache.invalidateCalendar();
+    return this.coverage();
   }
 
   /** Replaces the working periods and weekdays (admin; audited). */
@@ -41,7 +78,7 @@ export class CalendarService {
     periods: readonly WorkingPeriod[],
     workWeekdays: readonly number[],
   ): Promise<CalendarSpec> {
-    calendarPolicy.assert(actor, 'edit');
+    calendarPolicy.assert(actor, 'edit', CITY_CALENDAR);
     checkPeriods(periods);
     if (
       workWeekdays.length === 0 ||
@@ -68,7 +105,7 @@ export class CalendarService {
 
   /** Sets a holiday or make-up workday on a date (admin; audited). */
   async setException(actor: Actor, day: string, kind: 'holiday' | 'workday', label: string): Promise<void> {
-    calendarPolicy.assert(actor, 'edit');
+    calendarPolicy.assert(actor, 'edit', CITY_CALENDAR);
     checkDay(day);
     await this.deps.db.transaction(async (tx) => {
       await this.repo.upsertExceptions(tx, [{ date: day, kind, label }]);
@@ -85,7 +122,7 @@ export class CalendarService {
 
   /** Removes the exception of a date (admin; audited); 404 when there is none. */
   async deleteException(actor: Actor, day: string): Promise<void> {
-    calendarPolicy.assert(actor, 'edit');
+    calendarPolicy.assert(actor, 'edit', CITY_CALENDAR);
     checkDay(day);
     await this.deps.db.transaction(async (tx) => {
       if (!(await this.repo.deleteException(tx, day)))

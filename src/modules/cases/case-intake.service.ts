@@ -8,9 +8,11 @@ import { Batcher, type Outcome } from '../../lib/batcher.js';
 import { AppError, CommonErrors } from '../../lib/errors.js';
 import type { Actor } from '../identity/actor.js';
 import { codeWithin } from '../identity/policy.js';
+import { uploadKeyHash } from '../photos/upload-key.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
+import { presentCandidate } from './case.presenter.js';
 import { idempotencyMapKey, type NearbyOpenCase, type NearbyQuery, type NewCase } from './case.repository.js';
 import type { CaseRecord, Channel, HotlineType } from './case.types.js';
 import { DEFAULT_DEADLINES, startClock } from './case-clock.js';
@@ -38,6 +40,8 @@ export interface IntakeInput {
   reporterName?: string;
   reporterPhone?: string;
   photoIds?: number[];
+  /** The upload key of anonymous photos (see photos/upload-key.ts). */
+  photoKey?: string;
   externalRef?: string;
 }
 
@@ -143,8 +147,13 @@ export class CaseIntakeService {
     const gridCode = await locate.locateCode(input.lng, input.lat);
     if (!gridCode)
       throw CaseErrors.OutsideCity({ params: { lng: input.lng, lat: input.lat }, field: 'body/lng' });
-    if (input.channel === 'patrol')
-      casePolicy.assert(actor, 'report_patrol', { areaCode: gridCode, departments: [], reporterUserIds: [] });
+    // Patrols and bulk reports are staff acts in an area: only inside the reporter's grants.
+    if (input.channel === 'patrol' || input.channel === 'bulk')
+      casePolicy.assert(actor, CHANNEL_ACTION[input.channel], {
+        areaCode: gridCode,
+        departments: [],
+        reporterUserIds: [],
+      });
     const config = await this.s.intakeConfig();
     const category = this.category(config, input);
     if (category?.photoRequired && input.channel === 'patrol' && (input.photoIds?.length ?? 0) === 0) {
@@ -315,6 +324,7 @@ export class CaseIntakeService {
             events[k]!.id,
             photos,
             actor.kind === 'user' ? actor.userId : null,
+            actor.kind === 'user' || !input.photoKey ? null : uploadKeyHash(input.photoKey),
           )) === photos.length;
         // Thrown, not answered: the batch rolls back and each report is written again alone.
         if (!linked)
@@ -459,7 +469,11 @@ export class CaseIntakeService {
   ): { result: IntakeResult; replayed: boolean } {
     if (prior.requestHash !== requestHash)
       throw CaseErrors.IdempotencyKeyReused({ params: { key }, field: 'body/idempotencyKey' });
-    return { result: prior.response as IntakeResult, replayed: true };
+    const result = prior.response as IntakeResult;
+    return {
+      result: { ...result, possibleDuplicates: (result.possibleDuplicates ?? []).map(presentCandidate) },
+      replayed: true,
+    };
   }
 }
 
@@ -468,16 +482,7 @@ function toCandidates(rows: readonly NearbyOpenCase[], categoryCode: string | nu
   return rows
     .filter((r) => categoryCode !== null || r.similarity >= 0.2)
     .slice(0, 5)
-    .map((r) => ({
-      id: r.id,
-      publicCode: r.publicCode,
-      categoryCode: r.categoryCode,
-      description: r.description,
-      state: r.state,
-      distanceM: Math.round(r.distanceM),
-      similarity: Math.round(r.similarity * 100) / 100,
-      reportedAt: r.reportedAt.toISOString(),
-    }));
+    .map(presentCandidate);
 }
 
 /** True when a grid lies inside an area code (exported for routes that pre-check scope). */

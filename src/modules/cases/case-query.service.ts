@@ -2,10 +2,10 @@
  * Reading cases: staff search and detail (scoped in SQL), "my reports" for residents, and the
  * public tracking view by code — stages and public replies, no personal data.
  */
-import { redactFreeText } from '../../lib/privacy.js';
 import type { Actor } from '../identity/actor.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
+import { presentFreeText } from './case.presenter.js';
 import type { CaseSearch } from './case.repository.js';
 import type { CaseEvent, CaseRecord } from './case.types.js';
 import { allowedActions, type CaseActionType, stageOf } from './case-state.js';
@@ -29,7 +29,7 @@ export interface CaseDetail {
   actions: CaseActionType[];
 }
 
-/** What anyone holding the tracking code may see. */
+/** What anyone holding the tracking code may see (free text redacted by the case presenter's path). */
 export interface PublicCaseView {
   publicCode: string;
   state: string;
@@ -43,6 +43,11 @@ export interface PublicCaseView {
   evaluation: string | null;
   timeline: Array<{ at: Date; action: string; state: string; note: string }>;
 }
+
+/** The clear fields of a case a reveal may ask for (minimum necessary: only what the purpose needs). */
+export const CASE_REVEAL_FIELDS = ['reporterName', 'reporterPhone', 'description', 'address'] as const;
+/** One field of CASE_REVEAL_FIELDS. */
+export type CaseRevealField = (typeof CASE_REVEAL_FIELDS)[number];
 
 /** Events that are internal workflow, not shown on the public tracking page. */
 const INTERNAL_EVENTS = new Set([
@@ -61,7 +66,11 @@ export class CaseQueryService {
   /** Staff search within the actor's scope. */
   async search(actor: Actor, filter: CaseSearch): Promise<{ items: CaseRecord[]; total: number }> {
     casePolicy.assertPermits(actor, 'search');
-    return this.s.deps.repo.search(this.s.deps.db, this.s.visibility(actor), filter);
+    // Raw text only where the actor could reveal it anyway; elsewhere the redacted copies.
+    return this.s.deps.repo.search(this.s.deps.db, this.s.visibility(actor), {
+      ...filter,
+      rawTextScope: casePolicy.scopeFor(actor, 'reveal'),
+    });
   }
 
   /** One case with history; 404 when it is outside the actor's scope. */
@@ -88,6 +97,45 @@ export class CaseQueryService {
     return { record, events, photos, reporters, actions };
   }
 
+  /**
+   * The clear reporter data and unredacted texts of one case, for a stated purpose; the audit
+   * record (`case.reveal`, with the purpose and the fields shown) is written in the same
+   * transaction. 404 outside the actor's read scope, 403 inside it without the reveal right.
+   */
+  async reveal(
+    actor: Actor,
+    id: number,
+    input: { purpose: string; fields: readonly CaseRevealField[]; origin?: string },
+  ): Promise<{ id: number } & Partial<Record<CaseRevealField, string | null>>> {
+    casePolicy.assertPermits(actor, 'reveal');
+    const { db, repo, cipher, audit } = this.s.deps;
+    return db.transaction(async (tx) => {
+      const c = await repo.findVisible(tx, id, this.s.visibility(actor));
+      if (!c) throw CaseErrors.CaseNotFound({ params: { id } });
+      casePolicy.assert(actor, 'reveal', { areaCode: c.gridCode, departments: [], reporterUserIds: [] });
+      const clear = (v: string | null) => (v ? cipher.decrypt(v) : null);
+      const all: Record<CaseRevealField, () => string | null> = {
+        reporterName: () => clear(c.reporterNameEnc),
+        reporterPhone: () => clear(c.reporterPhoneEnc),
+        description: () => c.description,
+        address: () => c.address,
+      };
+      const out: { id: number } & Partial<Record<CaseRevealField, string | null>> = { id };
+      for (const f of input.fields) out[f] = all[f]();
+      await audit.record(tx, {
+        actor,
+        action: 'case.reveal',
+        resourceType: 'case',
+        resourceId: String(id),
+        areaCode: c.gridCode,
+        purpose: input.purpose,
+        details: { fields: [...input.fields] },
+        ...(input.origin ? { origin: input.origin } : {}),
+      });
+      return out;
+    });
+  }
+
   /** Public tracking by code: no sign-in, no personal data, only public notes. */
   async track(publicCode: string): Promise<PublicCaseView> {
     const { db, repo } = this.s.deps;
@@ -99,7 +147,7 @@ export class CaseQueryService {
       state: c.state,
       stage: stageOf(snapshotOf(c)),
       categoryCode: c.categoryCode,
-      description: redactFreeText(c.description),
+      description: presentFreeText(c.description),
       gridCode: c.gridCode,
       reportedAt: c.reportedAt,
       closedAt: c.closedAt,
@@ -111,7 +159,7 @@ export class CaseQueryService {
           at: e.at,
           action: e.action,
           state: e.toState,
-          note: e.publicNote ? redactFreeText(e.note) : '',
+          note: e.publicNote ? presentFreeText(e.note) : '',
         })),
     };
   }

@@ -6,7 +6,7 @@
  */
 
 import { type Queryable, sqlState } from '../../db/db.js';
-import { CommonErrors } from '../../lib/errors.js';
+import { CommonErrors, text } from '../../lib/errors.js';
 import type { Actor } from '../identity/actor.js';
 import type { Audience } from '../notifications/notification.repository.js';
 import { CaseErrors } from './case.errors.js';
@@ -237,7 +237,7 @@ export class CaseWorkflowService {
             : [];
         if (departments.length === 0)
           throw CommonErrors.ValidationFailed({
-            params: { detail: 'departments required' },
+            params: { detail: text('需要指定部门', 'departments required') },
             field: 'body/departments',
           });
         await this.assertDepartments(tx, departments);
@@ -247,7 +247,7 @@ export class CaseWorkflowService {
         const departments = input.departments ?? [];
         if (departments.length === 0)
           throw CommonErrors.ValidationFailed({
-            params: { detail: 'departments required' },
+            params: { detail: text('需要指定部门', 'departments required') },
             field: 'body/departments',
           });
         await this.assertDepartments(tx, departments);
@@ -261,21 +261,24 @@ export class CaseWorkflowService {
         this.actingDepartment(actor, c, input.department);
         if (!input.minutes)
           throw CommonErrors.ValidationFailed({
-            params: { detail: 'minutes required' },
+            params: { detail: text('需要填写分钟数', 'minutes required') },
             field: 'body/minutes',
           });
         return { type };
       case 'reassign': {
         const from = input.from ?? c.departmentCode ?? '';
         if (!input.to)
-          throw CommonErrors.ValidationFailed({ params: { detail: 'to required' }, field: 'body/to' });
+          throw CommonErrors.ValidationFailed({
+            params: { detail: text('需要指定目标', 'to required') },
+            field: 'body/to',
+          });
         await this.assertDepartments(tx, [input.to]);
         return { type, from, to: input.to };
       }
       case 'evaluate':
         if (!input.result)
           throw CommonErrors.ValidationFailed({
-            params: { detail: 'result required' },
+            params: { detail: text('需要填写处理结果', 'result required') },
             field: 'body/result',
           });
         return { type, result: input.result };
@@ -301,7 +304,7 @@ export class CaseWorkflowService {
       case 'suspend':
         if (!input.note?.trim())
           throw CommonErrors.ValidationFailed({
-            params: { detail: 'a reason (note) is required' },
+            params: { detail: text('需要填写原因（备注）', 'a reason (note) is required') },
             field: 'body/note',
           });
         return { type };

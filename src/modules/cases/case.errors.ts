@@ -23,8 +23,12 @@ export const CaseErrors = {
     en: 'Category {code} requires a photo',
   }),
   UnknownPhoto: defineError('UNKNOWN_PHOTO', 'unprocessable', {
-    'zh-CN': '照片 {id} 不存在或已被使用',
-    en: 'Photo {id} does not exist or is already attached',
+    'zh-CN': '照片 {id} 不存在、已被使用或不是您上传的（匿名上传须提供上传密钥 photoKey）',
+    en: 'Photo {id} does not exist, is already attached or was not uploaded by you (anonymous uploads need their photoKey)',
+  }),
+  AnonReportLimit: defineError('ANON_REPORT_LIMIT', 'rate_limited', {
+    'zh-CN': '匿名上报过于频繁，请 {seconds} 秒后再试（登录后上报不受此限制）',
+    en: 'Too many anonymous reports, try again in {seconds} s (signed-in reports are not limited by this)',
   }),
   IdempotencyKeyReused: defineError('IDEMPOTENCY_KEY_REUSED', 'conflict', {
     'zh-CN': '幂等键 {key} 已用于另一个不同的请求',

@@ -23,7 +23,7 @@ export const casePolicy = new Policy<CaseResource>('case')
   .allow(['resident', 'grid_worker', 'hotline_operator', 'dispatcher', 'supervisor'], ['report'])
   .allow(['grid_worker'], ['report_patrol'], inScope)
   .allow(['hotline_operator'], ['report_hotline'])
-  .allow(['dispatcher', 'supervisor'], ['report_bulk'])
+  .allow(['dispatcher', 'supervisor'], ['report_bulk'], inScope)
   .allow([...AREA_READER_ROLES, 'dept_handler', 'resident'], ['read', 'search'])
   .allow(
     ['dispatcher'],
@@ -64,4 +64,6 @@ export const casePolicy = new Policy<CaseResource>('case')
   )
   .allow(['resident'], ['evaluate', 'reopen'], (_g, c, actor) => c.reporterUserIds.includes(actor.userId))
   .allow(['hotline_operator'], ['evaluate'], inScope)
+  // Clear reporter data and unredacted texts: audited, with a purpose (and raw-text search).
+  .allow(['supervisor'], ['reveal'], inScope)
   .allow(['admin'], '*');

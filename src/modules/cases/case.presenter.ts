@@ -1,7 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { maskName, maskPhone, redactFreeText } from '../../lib/privacy.js';
+import type { NearbyOpenCase } from './case.repository.js';
 import type { CaseEvent, CaseRecord } from './case.types.js';
+import type { DuplicateCandidate } from './case-intake.service.js';
 import type { CaseDetail, PublicCaseView } from './case-query.service.js';
 import { stageOf } from './case-state.js';
 import { snapshotOf } from './case-transition.js';
@@ -101,6 +103,32 @@ export const PublicCaseDto = Type.Object({
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/**
+ * The one redaction of a case's free text (descriptions, addresses, notes) on its way out of the
+ * server: every presenter below and every other answer that carries a case text calls this.
+ */
+export function presentFreeText(text: string): string {
+  return redactFreeText(text);
+}
+
+/**
+ * Nearby open cases offered as "me too" candidates (to anyone who reports, anonymous included):
+ * another reporter's description, so redacted like every case text. Also applied to stored
+ * intake answers on replay, so answers stored before a detector change are redacted anew.
+ */
+export function presentCandidate(r: NearbyOpenCase | DuplicateCandidate): DuplicateCandidate {
+  return {
+    id: r.id,
+    publicCode: r.publicCode,
+    categoryCode: r.categoryCode,
+    description: presentFreeText(r.description),
+    state: r.state,
+    distanceM: Math.round(r.distanceM),
+    similarity: Math.round(r.similarity * 100) / 100,
+    reportedAt: typeof r.reportedAt === 'string' ? r.reportedAt : r.reportedAt.toISOString(),
+  };
+}
+
 function decryptOrNull(cipher: FieldCipher, v: string | null): string | null {
   if (!v) return null;
   try {
@@ -124,8 +152,8 @@ export function presentCase(c: CaseRecord, cipher: FieldCipher): Static<typeof C
     categoryVersion: c.categoryVersion,
     hotlineType: c.hotlineType,
     urgent: c.urgent,
-    description: redactFreeText(c.description),
-    address: c.address ? redactFreeText(c.address) : null,
+    description: presentFreeText(c.description),
+    address: c.address ? presentFreeText(c.address) : null,
     location: { lng: c.lng, lat: c.lat },
     gridCode: c.gridCode,
     departmentCode: c.departmentCode,
@@ -159,7 +187,7 @@ export function presentEvent(e: CaseEvent): Static<typeof EventDto> {
     departmentCode: e.departmentCode,
     stageDone: e.stageDone,
     onTime: e.onTime,
-    note: redactFreeText(e.note),
+    note: presentFreeText(e.note),
     data: e.data,
   };
 }
@@ -179,10 +207,10 @@ export function presentDetail(d: CaseDetail, cipher: FieldCipher): Static<typeof
 export function presentPublic(v: PublicCaseView): Static<typeof PublicCaseDto> {
   return {
     ...v,
-    description: redactFreeText(v.description),
+    description: presentFreeText(v.description),
     reportedAt: v.reportedAt.toISOString(),
     closedAt: iso(v.closedAt),
     deadline: iso(v.deadline),
-    timeline: v.timeline.map((t) => ({ ...t, at: t.at.toISOString(), note: redactFreeText(t.note) })),
+    timeline: v.timeline.map((t) => ({ ...t, at: t.at.toISOString(), note: presentFreeText(t.note) })),
   };
 }

@@ -1,4 +1,6 @@
 import type { Queryable } from '../../db/db.js';
+import { REDACTION_VERSION, redactFreeText } from '../../lib/privacy.js';
+import { type AreaScope, scopeSql } from '../identity/policy.js';
 import type { CaseEvent, CaseRecord, StoredTask } from './case.types.js';
 
 /** The map key findIdempotentMany answers under. */
@@ -133,6 +135,12 @@ export interface CaseSearch {
   departmentCode?: string;
   /** Keyed hash of a reporter's phone: a hotline operator sees the caller's earlier cases. */
   reporterPhoneHash?: string;
+  /**
+   * Where `text` may match the raw description and address: where the searcher may reveal a
+   * case's data (casePolicy 'reveal'). Elsewhere it matches the redacted copies only, so a masked
+   * number cannot be confirmed digit by digit. Default: nowhere.
+   */
+  rawTextScope?: AreaScope;
   from?: Date;
   to?: Date;
   limit: number;
@@ -155,11 +163,13 @@ export class CaseRepository {
       `INSERT INTO cases (public_code, state, channel, category_version, category_code, hotline_type, urgent,
          description, address, lng, lat, grid_code, area_id, department_code, tasks, reporter_user_id,
          reporter_name_enc, reporter_phone_enc, reporter_phone_hash, external_ref, reported_at, updated_at,
-         clock_stage, clock_started_at, clock_deadline, clock_paused_minutes)
+         clock_stage, clock_started_at, clock_deadline, clock_paused_minutes,
+         description_redacted, address_redacted, redaction_version)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::boolean[],
          $8::text[], $9::text[], $10::float8[], $11::float8[], $12::text[], $13::bigint[], $14::text[],
          $15::jsonb[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::timestamptz[],
-         $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::float8[])
+         $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::float8[],
+         $27::text[], $28::text[], $29::int[])
        ON CONFLICT (public_code) DO NOTHING
        RETURNING *`,
       [
@@ -189,6 +199,10 @@ export class CaseRepository {
         col((c) => iso(c.clockStartedAt)),
         col((c) => iso(c.clockDeadline)),
         col((c) => c.clockPausedMinutes),
+        // The search copies for staff who may not see the raw text (see search).
+        col((c) => redactFreeText(c.description)),
+        col((c) => (c.address === null ? null : redactFreeText(c.address))),
+        col(() => REDACTION_VERSION),
       ],
     );
     // INSERT … SELECT returns rows in insertion order; matched by public code to be sure.
@@ -501,6 +515,31 @@ export class CaseRepository {
     return out;
   }
 
+  /**
+   * Writes the redacted search copies of up to `limit` cases that have none or an older
+   * detector's (rows from before migration 0013, or after REDACTION_VERSION changed); returns
+   * how many it wrote. Run after migrating until it returns 0.
+   */
+  async redactPending(q: Queryable, limit: number): Promise<number> {
+    const { rows } = await q.query<{ id: number; description: string; address: string | null }>(
+      `SELECT id, description, address FROM cases
+        WHERE redaction_version IS NULL OR redaction_version < $1 ORDER BY id LIMIT $2`,
+      [REDACTION_VERSION, limit],
+    );
+    if (rows.length === 0) return 0;
+    await q.query(
+      `UPDATE cases c SET description_redacted = u.d, address_redacted = u.a, redaction_version = $4
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, d, a) WHERE c.id = u.id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => redactFreeText(r.description)),
+        rows.map((r) => (r.address === null ? null : redactFreeText(r.address))),
+        REDACTION_VERSION,
+      ],
+    );
+    return rows.length;
+  }
+
   /** Staff search: visible cases matching the filters, newest first, with the total. */
   async search(
     q: Queryable,
@@ -526,11 +565,15 @@ export class CaseRepository {
           `(c.department_code = ${n} OR c.tasks @> jsonb_build_array(jsonb_build_object('department', ${n}::text)))`,
         s.departmentCode,
       );
-    if (s.text)
+    if (s.text) {
+      const raw = scopeSql(s.rawTextScope ?? { all: false, codes: [] }, 'c.grid_code', params);
       add(
-        (n) => `(c.description ILIKE ${n} OR c.public_code ILIKE ${n} OR c.address ILIKE ${n})`,
+        (n) =>
+          `(c.public_code ILIKE ${n} OR c.description_redacted ILIKE ${n} OR c.address_redacted ILIKE ${n}` +
+          (raw === 'FALSE' ? ')' : ` OR (${raw} AND (c.description ILIKE ${n} OR c.address ILIKE ${n})))`),
         `%${s.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
       );
+    }
     if (s.reporterPhoneHash)
       add(
         (n) => `EXISTS (SELECT 1 FROM case_reporters r WHERE r.case_id = c.id AND r.phone_hash = ${n})`,
@@ -644,12 +687,16 @@ export class CaseRepository {
     eventId: number,
     photoIds: readonly number[],
     uploadedBy: number | null,
+    uploadKeyHash: string | null = null,
   ): Promise<number> {
     if (photoIds.length === 0) return 0;
+    // A signed-in user's photos by account; anonymous photos only with their upload key.
     const { rowCount } = await q.query(
       `UPDATE case_photos SET case_id = $1, event_id = $2
-       WHERE id = ANY($3) AND case_id IS NULL AND uploaded_by IS NOT DISTINCT FROM $4::bigint`,
-      [caseId, eventId, [...photoIds], uploadedBy],
+       WHERE id = ANY($3) AND case_id IS NULL
+         AND CASE WHEN $4::bigint IS NULL THEN uploaded_by IS NULL AND upload_key_hash = $5::text
+                  ELSE uploaded_by = $4::bigint END`,
+      [caseId, eventId, [...photoIds], uploadedBy, uploadKeyHash],
     );
     return rowCount;
   }

@@ -1,6 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FieldCipher } from '../../lib/privacy.js';
 import type { TypedApp } from '../../server/app.js';
+import { auditPurpose, RevealPurpose } from '../identity/reveal-purpose.js';
+import { UPLOAD_KEY_PATTERN } from '../photos/upload-key.js';
+import type { AnonReportLimiter } from './anon-report-limit.js';
 import { casePolicy } from './case.policy.js';
 import {
   CaseDetailDto,
@@ -12,7 +15,7 @@ import {
 } from './case.presenter.js';
 import { CHANNELS, type Channel, HOTLINE_TYPES, type HotlineType } from './case.types.js';
 import type { CaseIntakeService } from './case-intake.service.js';
-import type { CaseQueryService } from './case-query.service.js';
+import { CASE_REVEAL_FIELDS, type CaseQueryService } from './case-query.service.js';
 import { CASE_ACTION_TYPES, type CaseActionType } from './case-state.js';
 import type { CaseWorkflowService } from './case-workflow.service.js';
 
@@ -43,6 +46,9 @@ const IntakeBody = Type.Object(
       ),
     ),
     photoIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 9, uniqueItems: true })),
+    photoKey: Type.Optional(
+      Type.String({ pattern: UPLOAD_KEY_PATTERN, description: 'The upload key of anonymous photos' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -178,6 +184,8 @@ export interface CaseRouteDeps {
   workflow: CaseWorkflowService;
   query: CaseQueryService;
   cipher: FieldCipher;
+  /** Limits anonymous reports per client address and phone (none: not limited). */
+  anonLimit?: AnonReportLimiter;
 }
 
 /** HTTP for the case loop: intake, "me too", public tracking, search, detail and one route per action. */
@@ -195,6 +203,7 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
     },
     async (req, reply) => {
       const b = req.body;
+      if (req.actor.kind === 'anonymous') await d.anonLimit?.hit(req.ip, b.reporter?.phone);
       const { result, replayed } = await d.intake.report(req.actor, {
         channel: b.channel as Channel,
         idempotencyKey: b.idempotencyKey,
@@ -207,6 +216,7 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
         ...(b.reporter?.name !== undefined ? { reporterName: b.reporter.name } : {}),
         ...(b.reporter?.phone !== undefined ? { reporterPhone: b.reporter.phone } : {}),
         ...(b.photoIds !== undefined ? { photoIds: b.photoIds } : {}),
+        ...(b.photoKey !== undefined ? { photoKey: b.photoKey } : {}),
       });
       reply.header('idempotent-replay', String(replayed));
       return reply.status(replayed ? 200 : 201).send(result);
@@ -330,6 +340,40 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
       },
     },
     async (req) => presentDetail(await d.query.get(req.actor, req.params.id), d.cipher),
+  );
+
+  app.post(
+    '/api/cases/:id/reveal',
+    {
+      config: { access: { policy: casePolicy, action: 'reveal' }, revealsPii: true },
+      schema: {
+        tags: ['cases'],
+        summary:
+          "A case reporter's clear data or unredacted texts, for a stated purpose (audited as case.reveal)",
+        params: IdParams,
+        body: Type.Object(
+          {
+            purpose: RevealPurpose,
+            fields: Type.Array(literalUnion(CASE_REVEAL_FIELDS), { minItems: 1, uniqueItems: true }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            id: Type.Integer(),
+            ...Object.fromEntries(
+              CASE_REVEAL_FIELDS.map((f) => [f, Type.Optional(Type.Union([Type.String(), Type.Null()]))]),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) =>
+      d.query.reveal(req.actor, req.params.id, {
+        purpose: auditPurpose(req.body.purpose),
+        fields: req.body.fields as Array<(typeof CASE_REVEAL_FIELDS)[number]>,
+        origin: req.ip,
+      }),
   );
 
   for (const action of CASE_ACTION_TYPES) {

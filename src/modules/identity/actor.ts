@@ -14,6 +14,20 @@ export const ROLES = [
 export type RoleName = (typeof ROLES)[number];
 
 /**
+ * The one ranking of roles, for "never change or grant above yourself": an actor changes a
+ * grant only of a lower rank in their area, or of their own rank strictly deeper in it.
+ */
+export const ROLE_RANK: Readonly<Record<RoleName, number>> = {
+  resident: 0,
+  grid_worker: 1,
+  hotline_operator: 1,
+  dept_handler: 1,
+  dispatcher: 2,
+  supervisor: 3,
+  admin: 4,
+};
+
+/**
  * A role held in a scope: an area (by code; its whole subtree) or, for department handlers, a
  * department. `areaCode` null means the whole city.
  */

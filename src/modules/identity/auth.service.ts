@@ -136,7 +136,7 @@ export class AuthService {
         origin: meta.ip,
       });
     });
-    return { ...(await this.tokens.issue(user.id)), user };
+    return { ...(await this.tokens.issue(user.id, user.tokenVersion)), user };
   }
 
   /** Ends a cookie session (idempotent). */
@@ -166,14 +166,19 @@ export class AuthService {
 
   /** The actor of a bearer token; null if the token or its user is not valid any more. */
   async resolveBearer(token: string): Promise<Actor | null> {
-    const userId = await this.tokens.verify(token);
-    return userId === null ? null : this.loadActor(this.db, userId);
+    const claim = await this.tokens.verify(token);
+    return claim === null ? null : this.loadActor(this.db, claim.userId, claim.version);
   }
 
-  /** An active user with their current grants, read fresh so revocations apply at once. */
-  async loadActor(q: Queryable, userId: number): Promise<Actor | null> {
+  /**
+   * An active user with their current grants, read fresh so revocations apply at once. With a
+   * token version (bearer tokens), a token older than the user's current version is refused:
+   * the version comes with the user row read anyway, so the check costs no query.
+   */
+  async loadActor(q: Queryable, userId: number, tokenVersion?: number): Promise<Actor | null> {
     const user = await this.users.findById(q, userId);
     if (user?.status !== 'active') return null;
+    if (tokenVersion !== undefined && tokenVersion !== user.tokenVersion) return null;
     const grants = (await this.users.activeGrants(q, [user.id])).get(user.id) ?? [];
     return {
       kind: 'user',
@@ -206,6 +211,7 @@ export class AuthService {
         channel: 'sms',
         recipient: phone,
         body: `【CivicGrid】验证码 ${code}，${Math.round(this.limits.otpTtlMs / 60_000)} 分钟内有效，请勿告诉他人。Your sign-in code is ${code}.`,
+        secret: code,
       });
     });
     return { expiresInSeconds: Math.round(this.limits.otpTtlMs / 1000) };

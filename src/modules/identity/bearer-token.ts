@@ -10,8 +10,9 @@ const AUDIENCE = 'civicgrid-api';
 
 /**
  * Short-lived HS256 JWTs for API clients and the worker app. The key is derived from the
- * session secret, so rotating SESSION_SECRET invalidates every token. Tokens carry only the
- * user id: grants are loaded fresh on every request, so revocation takes effect at once.
+ * session secret, so rotating SESSION_SECRET invalidates every token. Tokens carry the user id
+ * and the user's token version (`ver`): grants are loaded fresh on every request, and a password
+ * change, a disable or a revoked role moves the version on, so older tokens die at once.
  */
 export class BearerTokens {
   private readonly key: Uint8Array;
@@ -23,10 +24,10 @@ export class BearerTokens {
     this.key = new Uint8Array(hkdfSync('sha256', sessionSecret, 'civicgrid', 'bearer-jwt-v1', 32));
   }
 
-  /** A signed token for the user and when it expires. */
-  async issue(userId: number): Promise<{ token: string; expiresAt: Date }> {
+  /** A signed token for the user (at their current token version) and when it expires. */
+  async issue(userId: number, version: number): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ ver: version })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(userId))
       .setIssuer(ISSUER)
@@ -37,8 +38,8 @@ export class BearerTokens {
     return { token, expiresAt: new Date((now + BEARER_TTL_SECONDS) * 1000) };
   }
 
-  /** The user id of a valid, unexpired token; null for anything else. */
-  async verify(token: string): Promise<number | null> {
+  /** The user id and token version of a valid, unexpired token; null for anything else. */
+  async verify(token: string): Promise<{ userId: number; version: number } | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -47,7 +48,9 @@ export class BearerTokens {
         currentDate: this.clock.now(),
       });
       const id = Number(payload.sub);
-      return Number.isSafeInteger(id) && id > 0 ? id : null;
+      const version = payload.ver;
+      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return null;
+      return Number.isSafeInteger(id) && id > 0 ? { userId: id, version } : null;
     } catch {
       return null;
     }

@@ -19,12 +19,13 @@ export function createIdentityServices(
 ) {
   const cipher = new FieldCipher(ctx.config.dataKey);
   const hasher = new PasswordHasher();
-  const messages = sender ?? new OutboxMessageSender(cipher, ctx.clock);
+  const messages =
+    sender ?? new OutboxMessageSender(cipher, ctx.clock, { showSecrets: ctx.config.env === 'development' });
   const tokens = new BearerTokens(ctx.config.sessionSecret, ctx.clock);
   return {
     auth: new AuthService(ctx.db, ctx.clock, cipher, hasher, tokens, audit, messages),
     users: new UserService(ctx.db, ctx.clock, cipher, hasher, audit),
-    outbox: new OutboxService(ctx.db),
+    outbox: new OutboxService(ctx.db, audit),
     messages,
   };
 }

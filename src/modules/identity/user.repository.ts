@@ -17,6 +17,8 @@ export interface UserRecord {
   lockedUntil: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
+  /** Bearer tokens of an older version are refused (password change, disable, role revoked). */
+  tokenVersion: number;
 }
 
 /** An active or revoked grant with its provenance. */
@@ -70,6 +72,7 @@ interface UserRow {
   locked_until: Date | null;
   last_login_at: Date | null;
   created_at: Date;
+  token_version: number;
 }
 
 interface GrantRow {
@@ -83,7 +86,7 @@ interface GrantRow {
 }
 
 const USER_COLUMNS =
-  'u.id, u.username, u.display_name, u.password_hash, u.locale, u.phone_enc, u.phone_hash, u.status, u.failed_logins, u.locked_until, u.last_login_at, u.created_at';
+  'u.id, u.username, u.display_name, u.password_hash, u.locale, u.phone_enc, u.phone_hash, u.status, u.failed_logins, u.locked_until, u.last_login_at, u.created_at, u.token_version';
 
 function toUser(r: UserRow): UserRecord {
   return {
@@ -99,6 +102,7 @@ function toUser(r: UserRow): UserRecord {
     lockedUntil: r.locked_until,
     lastLoginAt: r.last_login_at,
     createdAt: r.created_at,
+    tokenVersion: Number(r.token_version),
   };
 }
 
@@ -272,6 +276,17 @@ export class UserRepository {
     if (patch.phoneHash !== undefined) set('phone_hash', patch.phoneHash);
     if (sets.length === 0) return;
     await q.query(`UPDATE users SET ${sets.join(', ')}, updated_at = $2 WHERE id = $1`, params);
+  }
+
+  /**
+   * Moves the user's token version on, so every bearer token issued before is refused on its
+   * next request (password change, disable, revoked role).
+   */
+  async bumpTokenVersion(q: Queryable, id: number, now: Date): Promise<void> {
+    await q.query('UPDATE users SET token_version = token_version + 1, updated_at = $2 WHERE id = $1', [
+      id,
+      now,
+    ]);
   }
 
   /** Adds a grant; returns its id, or null when the same grant is already active. */

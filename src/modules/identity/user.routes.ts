@@ -3,6 +3,7 @@ import type { TypedApp } from '../../server/app.js';
 import { PHONE_PATTERN } from './auth.service.js';
 import { userPolicy } from './identity.policy.js';
 import { MIN_PASSWORD_LENGTH } from './password-hasher.js';
+import { RevealPurpose } from './reveal-purpose.js';
 import {
   AreaCodeSchema,
   GrantDto,
@@ -98,11 +99,7 @@ export function userRoutes(app: TypedApp, users: UserService): void {
         body: Type.Object(
           {
             field: Type.Literal('phone'),
-            purpose: Type.String({
-              minLength: 10,
-              maxLength: 500,
-              description: 'Why the clear value is needed',
-            }),
+            purpose: RevealPurpose,
           },
           { additionalProperties: false },
         ),

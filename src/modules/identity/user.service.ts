@@ -7,9 +7,8 @@ import type { FieldCipher } from '../../lib/privacy.js';
 import type { AuditWriter } from '../audit/audit.port.js';
 import type { Actor, RoleGrant } from './actor.js';
 import { IdentityErrors } from './identity.errors.js';
-import { userPolicy } from './identity.policy.js';
+import { controlsGrant, controlsUser, userPolicy } from './identity.policy.js';
 import { MIN_PASSWORD_LENGTH, type PasswordHasher } from './password-hasher.js';
-import { codeWithin } from './policy.js';
 import { SessionRepository } from './session.repository.js';
 import { type GrantRecord, type UserFilter, type UserRecord, UserRepository } from './user.repository.js';
 
@@ -179,8 +178,7 @@ export class UserService {
         },
         now,
       );
-      if (input.status === 'disabled' || passwordHash !== undefined)
-        await this.sessions.revokeAllOf(tx, id, now);
+      if (input.status === 'disabled' || passwordHash !== undefined) await this.endSignIns(tx, id, now);
       await this.audit.record(tx, {
         actor,
         action: input.status === 'disabled' ? 'user.disable' : 'user.update',
@@ -224,6 +222,7 @@ export class UserService {
       await this.checkGrant(tx, actor, target);
       const revoked = await this.users.revokeGrant(tx, userId, grantId, actorLabel(actor), now);
       if (!revoked) throw IdentityErrors.GrantNotFound({ params: { id: grantId } });
+      await this.endSignIns(tx, userId, now);
       await this.auditGrant(tx, actor, 'grant.revoke', revoked, origin);
       return revoked;
     });
@@ -270,7 +269,21 @@ export class UserService {
     const user =
       (await this.users.findById(q, id, scope)) ?? (allowUngranted ? await this.findUngranted(q, id) : null);
     if (!user) throw IdentityErrors.UserNotFound({ params: { id } });
-    return { user, grants: (await this.users.activeGrants(q, [id])).get(id) ?? [] };
+    const grants = (await this.users.activeGrants(q, [id])).get(id) ?? [];
+    // Seeing a user (one grant in the area) is not authority over them: changing needs every
+    // grant inside the actor's area and below their rank (a district admin never touches a
+    // city-wide admin, a peer, or someone who also works in another district).
+    if (action === 'manage' && !controlsUser(actor, grants)) throw CommonErrors.Forbidden();
+    return { user, grants };
+  }
+
+  /**
+   * Ends every cookie session and every bearer token of the user in the caller's transaction
+   * (password change, disable, revoked role): they sign in again with what they now hold.
+   */
+  private async endSignIns(tx: Queryable, userId: number, now: Date): Promise<void> {
+    await this.sessions.revokeAllOf(tx, userId, now);
+    await this.users.bumpTokenVersion(tx, userId, now);
   }
 
   private async findUngranted(q: Queryable, id: number): Promise<UserRecord | null> {
@@ -292,11 +305,9 @@ export class UserService {
     if (g.departmentCode && !(await this.users.departmentExists(q, g.departmentCode))) {
       throw invalid(`no active department ${g.departmentCode}`);
     }
-    const scope = userPolicy.scopeFor(actor, 'manage');
-    if (scope.all) return;
-    // Scoped admins grant only area roles inside their own area (never city-wide or departments).
-    if (g.areaCode === null || !scope.codes.some((c) => codeWithin(c, g.areaCode)))
-      throw CommonErrors.Forbidden();
+    // Scoped admins grant only area roles inside their own area, below their rank there (an
+    // admin grant only deeper than their own), never city-wide or department grants.
+    if (!controlsGrant(actor, g)) throw CommonErrors.Forbidden();
   }
 
   private async hashPassword(password: string): Promise<string> {

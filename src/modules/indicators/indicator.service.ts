@@ -3,8 +3,10 @@
  * period from the write-time rollups; recount the rollups from the event log; change the weights
  * of composite scores. Formulas live in indicator-definitions.ts only.
  */
+
 import type { Db, Queryable } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
+import { text } from '../../lib/errors.js';
 import type { AuditWriter } from '../audit/audit.port.js';
 import { localDay, metricsOfEvent } from '../cases/case-rollup.js';
 import { actorColumns } from '../cases/case-support.js';
@@ -159,7 +161,8 @@ export class IndicatorService {
     if (!def) throw IndicatorErrors.UnknownComposite({ params: { code: composite } });
     const ratioCodes = new Set(INDICATORS.filter((d) => d.kind === 'ratio').map((d) => d.code));
     const entries = Object.entries(weights);
-    if (entries.length === 0) throw IndicatorErrors.BadWeights({ params: { detail: 'no weights' } });
+    if (entries.length === 0)
+      throw IndicatorErrors.BadWeights({ params: { detail: text('没有权重', 'no weights') } });
     for (const [code, w] of entries) {
       if (!ratioCodes.has(code))
         throw IndicatorErrors.BadWeights({ params: { detail: `${code} is not a ratio indicator` } });
@@ -302,7 +305,10 @@ function checkPeriod(from: string, to: string): void {
   }
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
   if (days < 0)
-    throw IndicatorErrors.BadPeriod({ params: { detail: 'from is after to' }, field: 'querystring/from' });
+    throw IndicatorErrors.BadPeriod({
+      params: { detail: text('开始日期晚于结束日期', 'from is after to') },
+      field: 'querystring/from',
+    });
   if (days >= MAX_PERIOD_DAYS)
     throw IndicatorErrors.BadPeriod({
       params: { detail: `at most ${MAX_PERIOD_DAYS} days` },

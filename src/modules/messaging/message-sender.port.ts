@@ -6,6 +6,11 @@ export interface OutgoingMessage {
   /** Clear recipient address (a phone number); implementations must not log it unmasked. */
   recipient: string;
   body: string;
+  /**
+   * The one-time code inside `body`, if any: a real gateway delivers the body as is; the dev
+   * outbox keeps it only in development mode ("code sent" otherwise).
+   */
+  secret?: string;
 }
 
 /**

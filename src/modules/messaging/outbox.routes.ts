@@ -38,11 +38,15 @@ export function outboxRoutes(app: TypedApp, outbox: OutboxService): void {
       },
     },
     async (req) => {
-      const page = await outbox.list(req.actor, {
-        ...(req.query.recipient ? { recipientMasked: req.query.recipient } : {}),
-        limit: req.query.limit,
-        offset: req.query.offset,
-      });
+      const page = await outbox.list(
+        req.actor,
+        {
+          ...(req.query.recipient ? { recipientMasked: req.query.recipient } : {}),
+          limit: req.query.limit,
+          offset: req.query.offset,
+        },
+        req.ip,
+      );
       return {
         items: page.items.map((m) => ({
           id: m.id,

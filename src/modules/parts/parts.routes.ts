@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { text } from '../../lib/errors.js';
 import type { TypedApp } from '../../server/app.js';
 import { RegistryErrors } from '../registry/registry.errors.js';
 import { readTable, tableFormatOf } from '../registry/tabular-file.js';
@@ -74,7 +75,9 @@ export function partsRoutes(app: TypedApp, parts: PartsService): void {
           try {
             parsed = JSON.parse(req.body.toString('utf8'));
           } catch {
-            throw RegistryErrors.UnreadableFile({ params: { detail: 'invalid JSON' } });
+            throw RegistryErrors.UnreadableFile({
+              params: { detail: text('不是合法的 JSON', 'invalid JSON') },
+            });
           }
           rows = geojsonPartRows(parsed);
         } else {

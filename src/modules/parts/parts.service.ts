@@ -1,7 +1,7 @@
 import type { Progress } from '../../cli/progress.js';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
-import { CommonErrors } from '../../lib/errors.js';
+import { CommonErrors, text } from '../../lib/errors.js';
 import type { AuditWriter } from '../audit/audit.port.js';
 import type { LocateService } from '../grid/locate.service.js';
 import type { Actor } from '../identity/actor.js';
@@ -55,7 +55,9 @@ export interface PartImportReport {
 export function geojsonPartRows(collection: unknown): TableRow[] {
   const fc = collection as { type?: unknown; features?: unknown };
   if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    throw RegistryErrors.UnreadableFile({ params: { detail: 'not a GeoJSON FeatureCollection' } });
+    throw RegistryErrors.UnreadableFile({
+      params: { detail: text('不是 GeoJSON FeatureCollection', 'not a GeoJSON FeatureCollection') },
+    });
   }
   const headers = ['code', 'name', 'owner_department', 'state', 'lng', 'lat'];
   return fc.features.map((f: unknown, i: number) => {

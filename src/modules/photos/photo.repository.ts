@@ -15,6 +15,8 @@ export interface PhotoRecord {
   bytes: number;
   storageKey: string;
   uploadedBy: number | null;
+  /** SHA-256 of the upload key of an anonymous upload (see upload-key.ts). */
+  uploadKeyHash: string | null;
   createdAt: Date;
 }
 
@@ -23,9 +25,9 @@ export class PhotoRepository {
   /** Records an uploaded, not yet attached photo. */
   async insert(q: Queryable, p: Omit<PhotoRecord, 'id' | 'caseId'>): Promise<PhotoRecord> {
     const { rows } = await q.query<{ id: number }>(
-      `INSERT INTO case_photos (case_id, purpose, sha256, mime, bytes, storage_key, uploaded_by, created_at)
-       VALUES (NULL, $1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [p.purpose, p.sha256, p.mime, p.bytes, p.storageKey, p.uploadedBy, p.createdAt],
+      `INSERT INTO case_photos (case_id, purpose, sha256, mime, bytes, storage_key, uploaded_by, upload_key_hash, created_at)
+       VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [p.purpose, p.sha256, p.mime, p.bytes, p.storageKey, p.uploadedBy, p.uploadKeyHash, p.createdAt],
     );
     return { ...p, id: rows[0]!.id, caseId: null };
   }
@@ -44,6 +46,7 @@ export class PhotoRepository {
       bytes: r.bytes as number,
       storageKey: r.storage_key as string,
       uploadedBy: r.uploaded_by as number | null,
+      uploadKeyHash: (r.upload_key_hash as string | null) ?? null,
       createdAt: r.created_at as Date,
     };
   }

@@ -3,6 +3,7 @@ import type { TypedApp } from '../../server/app.js';
 import { PHOTO_MIME_TYPES } from './image-metadata.js';
 import { PHOTO_PURPOSES, type PhotoPurpose } from './photo.repository.js';
 import { PHOTO_MAX_BYTES, type PhotoService } from './photo.service.js';
+import { UPLOAD_KEY_PATTERN } from './upload-key.js';
 
 const literalUnion = <T extends readonly string[]>(xs: T, opts: { default?: T[number] } = {}) =>
   Type.Union(
@@ -15,6 +16,11 @@ const UploadReply = Type.Object({
   sha256: Type.String(),
   bytes: Type.Integer(),
   mime: Type.String(),
+  uploadKey: Type.Optional(
+    Type.String({
+      description: 'Anonymous uploads: send it as photoKey with the report that attaches the photo',
+    }),
+  ),
 });
 
 /** HTTP for photos: a raw image body in, an id out; the bytes back to those who may see them. */
@@ -39,6 +45,14 @@ export function photoRoutes(app: TypedApp, photos: PhotoService): void {
           { purpose: literalUnion(PHOTO_PURPOSES, { default: 'report' }) },
           { additionalProperties: false },
         ),
+        headers: Type.Object({
+          'x-upload-key': Type.Optional(
+            Type.String({
+              pattern: UPLOAD_KEY_PATTERN,
+              description: 'Anonymous uploads: a random key the client keeps for the report (one per report)',
+            }),
+          ),
+        }),
         response: { 201: UploadReply },
       },
     },
@@ -49,6 +63,7 @@ export function photoRoutes(app: TypedApp, photos: PhotoService): void {
         declaredType: req.headers['content-type'] ?? '',
         purpose: req.query.purpose as PhotoPurpose,
         clientIp: req.ip,
+        ...(req.headers['x-upload-key'] ? { uploadKey: req.headers['x-upload-key'] } : {}),
       });
       return reply.status(201).send(uploaded);
     },

@@ -1,7 +1,8 @@
 /**
  * Photo uploads and downloads. An upload is checked by its bytes (not its name or declared type),
  * stripped of metadata, stored by checksum outside the database and recorded unattached; intake
- * and report-back then attach it to a case by id. A photo is shown to whoever may read its case,
+ * and report-back then attach it to a case by id — only its uploader: the signed-in user, or for
+ * an anonymous upload whoever holds its upload key (upload-key.ts). A photo is shown to whoever may read its case,
  * and before that only to the signed-in user who uploaded it.
  */
 import { createHash } from 'node:crypto';
@@ -22,6 +23,7 @@ import {
 import { PhotoErrors } from './photo.errors.js';
 import { type PhotoPurpose, type PhotoRecord, PhotoRepository } from './photo.repository.js';
 import { PhotoStore } from './photo-store.js';
+import { newUploadKey, uploadKeyHash } from './upload-key.js';
 
 /** The largest accepted upload (the HTTP body limit of the upload route). */
 export const PHOTO_MAX_BYTES = 8 * 1024 * 1024;
@@ -39,6 +41,8 @@ export interface PhotoUpload {
   purpose: PhotoPurpose;
   /** The client address (after trusted proxies), for the anonymous hourly limit. */
   clientIp: string;
+  /** The client's upload key (x-upload-key); anonymous uploads without one get a new key. */
+  uploadKey?: string;
 }
 
 /** What an upload returns: the id to attach and what was stored. */
@@ -47,6 +51,8 @@ export interface UploadedPhoto {
   sha256: string;
   bytes: number;
   mime: PhotoMime;
+  /** Anonymous uploads: the key to send as `photoKey` when attaching the photo to a report. */
+  uploadKey?: string;
 }
 
 /** Dependencies of the photo service. */
@@ -99,6 +105,8 @@ export class PhotoService {
     const storageKey = PhotoStore.keyOf(sha256, PHOTO_EXTENSION[real]);
     // The file first: a row never points at a missing file (an orphan file is harmless and shared).
     await this.d.store.put(storageKey, clean);
+    // Signed-in uploads belong to the account; anonymous ones to the key the client holds.
+    const uploadKey = actor.kind === 'user' ? undefined : (u.uploadKey ?? newUploadKey());
     const row = await this.d.db.transaction((tx) =>
       this.repo.insert(tx, {
         purpose: u.purpose,
@@ -107,10 +115,11 @@ export class PhotoService {
         bytes: clean.length,
         storageKey,
         uploadedBy: actor.kind === 'user' ? actor.userId : null,
+        uploadKeyHash: uploadKey === undefined ? null : uploadKeyHash(uploadKey),
         createdAt: now,
       }),
     );
-    return { id: row.id, sha256, bytes: clean.length, mime: real };
+    return { id: row.id, sha256, bytes: clean.length, mime: real, ...(uploadKey ? { uploadKey } : {}) };
   }
 
   /** A photo and its bytes, for whoever may read its case (or its uploader, while unattached). */

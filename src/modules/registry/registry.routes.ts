@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../server/app.js';
+import { auditPurpose, RevealPurpose } from '../identity/reveal-purpose.js';
 import { RECORD_KINDS, type RecordKind } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';
 import { personPolicy, registryImportPolicy } from './registry.policy.js';
@@ -256,7 +257,7 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         body: Type.Object(
           {
-            purpose: Type.String({ minLength: 2, maxLength: 500 }),
+            purpose: RevealPurpose,
             fields: Type.Array(
               Type.Union([Type.Literal('name'), Type.Literal('idNumber'), Type.Literal('phone')]),
               {
@@ -279,7 +280,7 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
     },
     async (req) =>
       registry.revealPerson(req.actor, req.params.id, {
-        purpose: req.body.purpose,
+        purpose: auditPurpose(req.body.purpose),
         fields: req.body.fields,
         origin: req.ip,
       }),

@@ -84,7 +84,7 @@ export function MapView({ shapes, points, bbox, onMapClick, onShapeClick, classN
       const g = L.geoJSON(s.geometry, {
         style: { color: s.stroke ?? '#30415d', weight: s.weight ?? 1, fillColor: s.fill, fillOpacity: 0.72 },
       });
-      g.bindTooltip(s.label, { sticky: true });
+      g.bindTooltip(asText(s.label), { sticky: true });
       g.on('click', (e) => {
         if (handlers.current.onShapeClick) {
           L.DomEvent.stopPropagation(e);
@@ -107,7 +107,7 @@ export function MapView({ shapes, points, bbox, onMapClick, onShapeClick, classN
         fillColor: p.color,
         fillOpacity: 1,
       });
-      if (p.label) c.bindTooltip(p.label);
+      if (p.label) c.bindTooltip(asText(p.label));
       c.addTo(layer);
     }
   }, [points]);
@@ -126,4 +126,14 @@ export function MapView({ shapes, points, bbox, onMapClick, onShapeClick, classN
   }, [bboxKey]);
 
   return <div ref={el} className={className ?? 'map'} role="application" aria-label={label} />;
+}
+
+/**
+ * A label as a text node for Leaflet: a string given to bindTooltip is set as HTML, so an area
+ * name like `<img onerror=…>` would be markup (the CSP stopped the script, nothing else did).
+ */
+function asText(label: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = label;
+  return span;
 }

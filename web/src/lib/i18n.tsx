@@ -214,6 +214,8 @@ const zh = {
   role: '角色',
   scope: '范围',
   dashboardTitle: '城市运行指挥中心',
+  calendarCoverageWarn:
+    '节假日安排只录入到 {until}，{year} 年的放假调休尚未导入：截止时间将按普通工作日计算。请管理员导入国务院公布的安排（civicgrid calendar import 文件）。',
   kpiToday: '今日上报',
   kpiClosedToday: '今日结案',
   kpiOpen: '在办案件',
@@ -501,6 +503,8 @@ const en: Record<MsgKey, string> = {
   role: 'Role',
   scope: 'Scope',
   dashboardTitle: 'City operations centre',
+  calendarCoverageWarn:
+    'Holidays are entered only until {until}; the {year} arrangement is not imported yet, so deadlines count ordinary workdays. An admin should import the State Council list (civicgrid calendar import FILE).',
   kpiToday: 'Reported today',
   kpiClosedToday: 'Closed today',
   kpiOpen: 'Open cases',

@@ -1,14 +1,29 @@
 import { api } from './api';
 import type { Area } from './types';
 
-/** Uploads photos one by one (raw body) and returns their ids for the report. */
+/**
+ * A random upload key for one report: anonymous photos belong to the key they were uploaded under,
+ * and the report that attaches them sends it as photoKey (signed-in uploads belong to the account).
+ */
+export function newUploadKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+/** Uploads photos one by one (raw body, under `uploadKey` if given) and returns their ids. */
 export async function uploadPhotos(
   files: readonly Blob[],
   purpose: 'report' | 'report_back' | 'verify',
+  uploadKey?: string,
 ): Promise<number[]> {
   const ids: number[] = [];
   for (const f of files) {
-    const r = await api<{ id: number }>('POST', `/api/photos?purpose=${purpose}`, f);
+    const r = await api<{ id: number }>('POST', `/api/photos?purpose=${purpose}`, f, {
+      ...(uploadKey ? { headers: { 'x-upload-key': uploadKey } } : {}),
+    });
     ids.push(r.id);
   }
   return ids;

@@ -67,6 +67,15 @@ export default function Dashboard() {
     [level, within],
   );
   const summary = useLoad(() => api<Summary>('GET', `/api/dashboard/summary${qs({ within })}`), [within]);
+  // Deadlines are counted on the holiday calendar: say so when next year's holidays are missing.
+  const coverage = useLoad(
+    () =>
+      api<{ coveredUntil: string | null; daysCovered: number; warn: boolean; missingYear: number }>(
+        'GET',
+        '/api/calendar/coverage',
+      ),
+    [],
+  );
 
   const refresh = useRef<ReturnType<typeof setTimeout> | null>(null);
   const reloadAll = useRef(() => {});
@@ -216,6 +225,13 @@ export default function Dashboard() {
         </nav>
         <span className={connected ? 'live-dot' : 'live-dot off'}>{t('live')}</span>
       </header>
+      {coverage.data?.warn && (
+        <p className="error" role="alert" data-testid="calendar-coverage">
+          {t('calendarCoverageWarn')
+            .replace('{year}', String(coverage.data.missingYear))
+            .replace('{until}', coverage.data.coveredUntil ?? '—')}
+        </p>
+      )}
       <section className="kpis" aria-label="KPI">
         {kpis.map(([id, label, value]) => (
           <div key={id} className="kpi" data-testid={id}>

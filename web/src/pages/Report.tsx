@@ -6,7 +6,7 @@ import { PhotoPicker } from '../components/PhotoPicker';
 import { api, newKey } from '../lib/api';
 import { useLoad, useLookups } from '../lib/data';
 import { useI18n } from '../lib/i18n';
-import { loadAreas, locate, unionBox, uploadPhotos } from '../lib/report';
+import { loadAreas, locate, newUploadKey, unionBox, uploadPhotos } from '../lib/report';
 import type { Duplicate, IntakeReply } from '../lib/types';
 
 type Pin = { lng: number; lat: number };
@@ -83,7 +83,9 @@ export default function Report() {
     setBusy(true);
     setErr('');
     try {
-      const photoIds = await uploadPhotos(files, 'report');
+      // Anonymous photos belong to this key; the report below presents it to attach them.
+      const photoKey = newUploadKey();
+      const photoIds = await uploadPhotos(files, 'report', photoKey);
       const r = await api<IntakeReply>('POST', '/api/cases', {
         channel: 'resident',
         idempotencyKey: key,
@@ -91,7 +93,7 @@ export default function Report() {
         ...(category ? { categoryCode: category } : {}),
         ...(address.trim() ? { address: address.trim() } : {}),
         description: text.trim(),
-        ...(photoIds.length ? { photoIds } : {}),
+        ...(photoIds.length ? { photoIds, photoKey } : {}),
       });
       setDone(r);
     } catch (e) {
