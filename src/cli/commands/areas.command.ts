@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../lib/errors.js';
 import type { AreaImportReport } from '../../modules/grid/grid.service.js';
-import { systemActor } from '../../modules/identity/actor.js';
+import { CLI_ACTOR } from '../../modules/identity/actor.js';
+import type { Services } from '../../server/modules.js';
 import { CliFailure, fail, oneLine, withServices, writeOutputFile } from '../runtime.js';
 
 function printIssues(report: Pick<AreaImportReport, 'errors' | 'warnings'>): void {
@@ -14,6 +15,33 @@ function printIssues(report: Pick<AreaImportReport, 'errors' | 'warnings'>): voi
     process.stderr.write(
       `  warning: ${w.kind} ${w.codes.join(' / ')} in ${w.parentCode ?? 'city'}, ${w.areaM2} m²\n`,
     );
+  }
+}
+
+/**
+ * `civicgrid areas export`: the areas as GeoJSON to a file or stdout, audited (`area.export`,
+ * origin `cli`) before anything is written out.
+ */
+export async function exportAreas(
+  services: Pick<Services, 'grid' | 'audit'>,
+  opts: { within?: string; output?: string },
+  stdout: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<void> {
+  const fc = await services.grid.exportAreas(CLI_ACTOR, opts.within);
+  const text = JSON.stringify(fc);
+  await services.audit.recordRelease({
+    actor: CLI_ACTOR,
+    action: 'area.export',
+    resourceType: 'areas',
+    resourceId: opts.within ?? 'city',
+    areaCode: opts.within ?? null,
+    details: { features: fc.features.length, to: opts.output ? path.basename(opts.output) : 'stdout' },
+  });
+  if (opts.output) {
+    writeOutputFile(opts.output, text);
+    process.stderr.write(`Wrote ${fc.features.length} areas to ${opts.output}\n`);
+  } else {
+    stdout(`${text}\n`);
   }
 }
 
@@ -35,7 +63,7 @@ export function registerAreasCommands(program: Command): void {
       }
       await withServices(async (services) => {
         try {
-          const report = await services.grid.importAreas(systemActor('cli'), parsed, {
+          const report = await services.grid.importAreas(CLI_ACTOR, parsed, {
             skipInvalid: opts.skipInvalid === true,
             fileName: path.basename(file),
           });
@@ -63,15 +91,6 @@ export function registerAreasCommands(program: Command): void {
       if (opts.within !== undefined && !/^[0-9]{6}([0-9]{3}){0,3}$/.test(opts.within)) {
         fail('--within must be an area code (6, 9, 12 or 15 digits)');
       }
-      await withServices(async (services) => {
-        const fc = await services.grid.exportAreas(systemActor('cli'), opts.within);
-        const text = JSON.stringify(fc);
-        if (opts.output) {
-          writeOutputFile(opts.output, text);
-          process.stderr.write(`Wrote ${fc.features.length} areas to ${opts.output}\n`);
-        } else {
-          process.stdout.write(`${text}\n`);
-        }
-      });
+      await withServices(async (services) => exportAreas(services, opts));
     });
 }

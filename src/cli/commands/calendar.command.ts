@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CalendarService } from '../../modules/calendar/calendar.service.js';
 import { COVERAGE_DAYS, parseHolidayFile } from '../../modules/calendar/calendar-coverage.js';
-import { systemActor } from '../../modules/identity/actor.js';
+import { CLI_ACTOR } from '../../modules/identity/actor.js';
 import { fail, withServices } from '../runtime.js';
 
 /** Logs a warning at start-up when the holiday calendar covers fewer than 90 days ahead. */
@@ -43,7 +43,7 @@ export function registerCalendarCommands(program: Command): void {
         );
       if (items.length === 0) fail(`${file}: no entries`);
       await withServices(async (s) => {
-        const c = await s.calendar.importExceptions(systemActor('cli'), items, file);
+        const c = await s.calendar.importExceptions(CLI_ACTOR, items, file);
         process.stdout.write(
           `Imported ${items.length} dates; holidays known until ${c.coveredUntil} (${c.daysCovered} days ahead)\n`,
         );

@@ -1,9 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEVICE_TYPES, type DeviceType } from '../../modules/devices/device-rules.js';
-import { systemActor } from '../../modules/identity/actor.js';
+import { CLI_ACTOR } from '../../modules/identity/actor.js';
 import { withServices } from '../runtime.js';
-
-const CLI_ACTOR = systemActor('cli');
 
 function int(min: number, max: number) {
   return (v: string): number => {

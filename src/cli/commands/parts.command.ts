@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../lib/errors.js';
-import { systemActor } from '../../modules/identity/actor.js';
+import { CLI_ACTOR } from '../../modules/identity/actor.js';
 import { geojsonPartRows } from '../../modules/parts/parts.service.js';
 import { readTable, type TableRow, tableFormatOf } from '../../modules/registry/tabular-file.js';
 import { CliFailure, fail, withServices } from '../runtime.js';
@@ -34,7 +34,7 @@ export function registerPartsCommands(program: Command): void {
           else rows = readTable(content, format ?? 'csv');
           const progress = ctx.progress();
           progress.start(`Parts from ${opts.source}`, 0);
-          const report = await services.parts.importParts(systemActor('cli'), {
+          const report = await services.parts.importParts(CLI_ACTOR, {
             source: opts.source,
             fileName: path.basename(file),
             rows,

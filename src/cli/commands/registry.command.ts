@@ -2,7 +2,7 @@ import { accessSync, createReadStream, constants as fsConstants, readFileSync } 
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../lib/errors.js';
-import { systemActor } from '../../modules/identity/actor.js';
+import { CLI_ACTOR } from '../../modules/identity/actor.js';
 import { RECORD_SPECS, recordKindOf } from '../../modules/registry/record-kinds.js';
 import type { RegistryFileKind } from '../../modules/registry/registry.service.js';
 import { countDataRows, readTable, tableFormatOf } from '../../modules/registry/tabular-file.js';
@@ -48,7 +48,7 @@ export function registerRegistryCommands(program: Command): void {
       }
       await withServices(async (services, ctx) => {
         try {
-          const report = await services.registry.importFile(systemActor('cli'), {
+          const report = await services.registry.importFile(CLI_ACTOR, {
             kind,
             source: opts.source,
             fileName: path.basename(file),

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { ROLES, type RoleName, systemActor } from '../../modules/identity/actor.js';
+import { CLI_ACTOR, ROLES, type RoleName } from '../../modules/identity/actor.js';
 import type { Services } from '../../server/modules.js';
 import { CliFailure, fail, withServices } from '../runtime.js';
-
-const CLI_ACTOR = systemActor('cli');
 
 function role(v: string): RoleName {
   if (!(ROLES as readonly string[]).includes(v))
@@ -78,6 +76,15 @@ export function registerUsersCommands(program: Command): void {
           },
           'manage',
         );
+        // Names and grants of staff leave the system: audited before they are printed.
+        await s.audit.recordRelease({
+          actor: CLI_ACTOR,
+          action: 'user.export',
+          resourceType: 'users',
+          resourceId: 'list',
+          areaCode: o.area ?? null,
+          details: { role: o.role ?? null, area: o.area ?? null, limit: o.limit, shown: page.items.length },
+        });
         for (const { user, grants } of page.items) {
           const g = grants
             .map((x) => `${x.role}@${x.areaCode ?? x.departmentCode ?? 'city'}#${x.id}`)

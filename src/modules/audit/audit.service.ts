@@ -142,7 +142,8 @@ export class AuditService implements AuditWriter {
         purpose: entry.purpose ?? null,
         // Round-trip through JSON so what is hashed equals what jsonb gives back.
         details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
-        origin: entry.origin ?? null,
+        // An explicit origin wins; else the actor's (request address, `cli`, `system`).
+        origin: entry.origin ?? entry.actor.origin ?? null,
       })),
     );
     afterCommitOf(tx, () => this.wake());
@@ -268,11 +269,45 @@ export class AuditService implements AuditWriter {
     return { ok: true, records };
   }
 
-  /** Reads the trail, newest first, restricted in the query to the actor's areas. */
+  /**
+   * Reads the trail, newest first, restricted in the query to the actor's areas; the read itself
+   * is audited (`audit.read`: who, from where, which filter, how many rows) in the same transaction.
+   */
   async list(actor: Actor, filter: AuditFilter): Promise<{ items: AuditRecord[]; total: number }> {
     auditPolicy.assertPermits(actor, 'read');
     await this.flush();
-    return this.repo.list(this.db, auditPolicy.scopeFor(actor, 'read'), filter);
+    return this.db.transaction(async (tx) => {
+      const page = await this.repo.list(tx, auditPolicy.scopeFor(actor, 'read'), filter);
+      await this.record(tx, {
+        actor,
+        action: 'audit.read',
+        resourceType: 'audit',
+        resourceId: 'audit_log',
+        details: {
+          filter: {
+            action: filter.action ?? null,
+            resourceType: filter.resourceType ?? null,
+            resourceId: filter.resourceId ?? null,
+            actorId: filter.actorId ?? null,
+            from: filter.from?.toISOString() ?? null,
+            to: filter.to?.toISOString() ?? null,
+            beforeSeq: filter.beforeSeq ?? null,
+            limit: filter.limit,
+          },
+          shown: page.items.length,
+        },
+      });
+      return page;
+    });
+  }
+
+  /**
+   * Records that data is about to leave the system outside a request — a CLI export writing
+   * official or personal data to a file or stdout — in its own transaction. Callers record before
+   * they write the data out: an export whose record failed is not written.
+   */
+  async recordRelease(entry: AuditEntry): Promise<void> {
+    await this.db.transaction((tx) => this.record(tx, entry));
   }
 }
 

@@ -37,16 +37,36 @@ export interface RoleGrant {
   departmentCode: string | null;
 }
 
-/** Who is asking: every service call takes one and checks it before doing any work. */
-export type Actor =
+/**
+ * Where an act came from, as its audit record keeps it: the client address of an HTTP request
+ * (`req.ip`: the socket, or the forwarding proxy's client when the socket is a TRUST_PROXY
+ * address), `cli` for a command run on the server, `system` for schedulers and background work.
+ */
+export type ActorOrigin = string;
+
+/**
+ * Who is asking: every service call takes one and checks it before doing any work. `origin` is
+ * set once where the actor is made (the auth hook for requests, CLI_ACTOR, systemActor), so every
+ * audit record of the act carries it without each call passing it along.
+ */
+export type Actor = (
   | { kind: 'anonymous' }
   | { kind: 'user'; userId: number; displayName: string; grants: readonly RoleGrant[]; locale?: Locale }
-  | { kind: 'system'; name: string };
+  | { kind: 'system'; name: string }
+) & { readonly origin?: ActorOrigin };
 
 /** The actor of requests without credentials. */
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
-/** An actor for CLI commands, schedulers and the demo generator (full access, audited by name). */
-export function systemActor(name: string): Actor {
-  return { kind: 'system', name };
+/** An actor for schedulers, background work and the demo generator (full access, audited by name). */
+export function systemActor(name: string, origin: ActorOrigin = 'system'): Actor {
+  return { kind: 'system', name, origin };
+}
+
+/** The actor of `civicgrid` commands run on the server: audited as `cli`, origin `cli`. */
+export const CLI_ACTOR: Actor = systemActor('cli', 'cli');
+
+/** The same actor, as acting from `origin` (the auth hook stamps each request's client address). */
+export function actingFrom(actor: Actor, origin: ActorOrigin): Actor {
+  return { ...actor, origin };
 }

@@ -5,7 +5,7 @@ import type { AppError } from '../../lib/errors.js';
 import { CommonErrors } from '../../lib/errors.js';
 import { pickLocale } from '../../lib/i18n.js';
 import type { TypedApp } from '../../server/app.js';
-import { type Actor, ANONYMOUS } from './actor.js';
+import { type Actor, ANONYMOUS, actingFrom } from './actor.js';
 import { type AuthService, type NewSession, sameSecret } from './auth.service.js';
 import { IdentityErrors } from './identity.errors.js';
 import './route-access.js';
@@ -38,7 +38,11 @@ export async function installAuth(
   await app.register(cookie);
 
   app.addHook('onRequest', async (req) => {
-    const { actor, failure } = await resolveActor(req, auth);
+    const resolved = await resolveActor(req, auth);
+    const { failure } = resolved;
+    // Every audit record of this request carries its client address (req.ip: the socket, or the
+    // forwarded client only when the socket is a TRUST_PROXY address).
+    const actor = actingFrom(resolved.actor, req.ip);
     req.actor = actor;
     if (actor.kind === 'user') {
       req.locale = pickLocale(req.headers['accept-language'], actor.locale, config.defaultLocale);
