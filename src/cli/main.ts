@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { checkpointsOff } from '../config/config.js';
 import { systemClock } from '../lib/clock.js';
 import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
 import { buildApp } from '../server/app.js';
@@ -84,6 +85,13 @@ program
     services.iot.mqtt?.start();
     // Deletes expired/abandoned rows and orphan photo files; safe on several nodes; stopped by app.close().
     if (opts.housekeepingInterval > 0) services.housekeeping.start(opts.housekeepingInterval * 1000);
+    // Signed checkpoints of the audit chain outside the database (every node may write them).
+    const off = checkpointsOff(config);
+    if (off === null) services.auditCheckpoints?.start(config.auditCheckpointInterval * 1000);
+    else if (config.env === 'production')
+      app.log.warn(
+        `audit checkpoints are off (${off}): deleting the newest audit records and resetting the chain head would go undetected; see SECURITY.md "The audit log"`,
+      );
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     process.stderr.write(
       `CivicGrid is serving on http://${shown}:${config.port} (database: ${db.driver}); API docs at /api/docs\n`,

@@ -1,8 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEV_AUDIT_KEY } from '../modules/audit/audit.service.js';
+import {
+  DEV_SIGNING_KEY,
+  KeyFormatError,
+  parseSigningKey,
+  parseVerifyKeys,
+  publicKeyOf,
+} from '../modules/audit/checkpoint-keys.js';
 
 /** Locales every message and category name exists in. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -46,6 +53,23 @@ export interface Config {
    * the database. Required in production; development and test use the public DEV_AUDIT_KEY.
    */
   auditKey: string;
+  /**
+   * Directory the serving process writes signed audit checkpoints to (AUDIT_CHECKPOINT_DIR);
+   * undefined = no checkpoints. Development defaults to DATA_DIR/audit-checkpoints.
+   */
+  auditCheckpointDir: string | undefined;
+  /** Seconds between checkpoints (AUDIT_CHECKPOINT_INTERVAL, default 300; 0 = off). */
+  auditCheckpointInterval: number;
+  /**
+   * Ed25519 key that signs checkpoints (AUDIT_SIGNING_KEY or the file AUDIT_SIGNING_KEY_FILE; PEM
+   * or base64 PKCS#8). Production has none unless set; development and test use DEV_SIGNING_KEY.
+   */
+  auditSigningKey: KeyObject | undefined;
+  /**
+   * Public keys that `audit verify --checkpoints` accepts (AUDIT_VERIFY_KEY / AUDIT_VERIFY_KEY_FILE,
+   * several after a rotation); the signing key's public half when unset.
+   */
+  auditVerifyKeys: KeyObject[];
   /** 'production' requires explicit secrets; 'development' generates and keeps them in dataDir. */
   env: 'production' | 'development' | 'test';
 }
@@ -154,6 +178,78 @@ function auditKeyVar(env: Env, mode: Config['env']): string {
   return secretVar(env, 'AUDIT_KEY', () => DEV_AUDIT_KEY, mode);
 }
 
+/** A variable's value or the contents of its `_FILE` twin (the file wins); undefined when neither is set. */
+function valueOrFile(env: Env, name: string): { value: string; from: string } | undefined {
+  const file = env[`${name}_FILE`];
+  if (file !== undefined && file !== '') {
+    try {
+      return { value: readFileSync(file, 'utf8').trim(), from: `${name}_FILE` };
+    } catch {
+      throw new ConfigError(`${name}_FILE`, 'cannot be read');
+    }
+  }
+  const raw = env[name];
+  return raw !== undefined && raw !== '' ? { value: raw, from: name } : undefined;
+}
+
+/** The checkpoint settings: directory, interval, signing key and verify keys. */
+function checkpointVars(
+  env: Env,
+  mode: Config['env'],
+  dataDir: string,
+): Pick<Config, 'auditCheckpointDir' | 'auditCheckpointInterval' | 'auditSigningKey' | 'auditVerifyKeys'> {
+  const dirRaw = env.AUDIT_CHECKPOINT_DIR;
+  const auditCheckpointDir =
+    dirRaw !== undefined && dirRaw !== ''
+      ? path.resolve(dirRaw)
+      : mode === 'development'
+        ? path.join(dataDir, 'audit-checkpoints')
+        : undefined;
+  const auditCheckpointInterval = intVar(env, 'AUDIT_CHECKPOINT_INTERVAL', 300, 0, 86_400);
+  const signing = valueOrFile(env, 'AUDIT_SIGNING_KEY');
+  let auditSigningKey: KeyObject | undefined;
+  try {
+    auditSigningKey = signing
+      ? parseSigningKey(signing.value)
+      : mode === 'production'
+        ? undefined
+        : DEV_SIGNING_KEY;
+  } catch (err) {
+    if (err instanceof KeyFormatError)
+      throw new ConfigError(signing?.from ?? 'AUDIT_SIGNING_KEY', err.message);
+    throw err;
+  }
+  const verifying = valueOrFile(env, 'AUDIT_VERIFY_KEY');
+  let auditVerifyKeys: KeyObject[];
+  try {
+    auditVerifyKeys = verifying
+      ? parseVerifyKeys(verifying.value)
+      : auditSigningKey
+        ? [publicKeyOf(auditSigningKey)]
+        : [];
+  } catch (err) {
+    if (err instanceof KeyFormatError)
+      throw new ConfigError(verifying?.from ?? 'AUDIT_VERIFY_KEY', err.message);
+    throw err;
+  }
+  return { auditCheckpointDir, auditCheckpointInterval, auditSigningKey, auditVerifyKeys };
+}
+
+/**
+ * Why the serving process writes no audit checkpoints (null when it does): `serve` warns with it
+ * in production, where deleting the newest audit records is otherwise undetectable.
+ */
+export function checkpointsOff(
+  c: Pick<Config, 'auditCheckpointDir' | 'auditCheckpointInterval' | 'auditSigningKey'>,
+): string | null {
+  const missing = [
+    ...(c.auditCheckpointDir === undefined ? ['AUDIT_CHECKPOINT_DIR'] : []),
+    ...(c.auditSigningKey === undefined ? ['AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE)'] : []),
+  ];
+  if (missing.length > 0) return `${missing.join(' and ')} not set`;
+  return c.auditCheckpointInterval === 0 ? 'AUDIT_CHECKPOINT_INTERVAL is 0' : null;
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = enumVar(env, 'NODE_ENV', ['production', 'development', 'test'] as const, 'development');
@@ -230,6 +326,7 @@ export function loadConfig(env: Env = process.env): Config {
     anonReportLimit,
     anonReportPhoneLimit,
     auditKey: auditKeyVar(env, mode),
+    ...checkpointVars(env, mode, dataDir),
     env: mode,
   };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { FieldCipher } from '../lib/privacy.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { AuditService } from '../modules/audit/audit.service.js';
+import { AuditCheckpointer, CheckpointDir } from '../modules/audit/audit-checkpoint.js';
 import { calendarRoutes } from '../modules/calendar/calendar.routes.js';
 import { CalendarService } from '../modules/calendar/calendar.service.js';
 import { AnonReportLimiter } from '../modules/cases/anon-report-limit.js';
@@ -100,6 +101,16 @@ export function createServices(ctx: AppContext) {
     }),
     dashboard: new DashboardService({ db: ctx.db, clock: ctx.clock, tileUrl: ctx.config.tileUrl }),
     audit,
+    /** Signed checkpoints of the audit chain head (when a directory and signing key are set); started by `serve`. */
+    auditCheckpoints:
+      ctx.config.auditCheckpointDir && ctx.config.auditSigningKey
+        ? new AuditCheckpointer({
+            db: ctx.db,
+            dir: new CheckpointDir(ctx.config.auditCheckpointDir),
+            signingKey: ctx.config.auditSigningKey,
+            log: ctx.log,
+          })
+        : undefined,
     ...identity,
     locate,
     grid: new GridService(ctx.db, { audit, locate, clock: ctx.clock }),
@@ -172,5 +183,9 @@ export async function registerRoutes(app: TypedApp, services: Services, ctx: App
   app.addHook('onClose', async () => services.locate.stop());
   // Audit records are chained in batches after their commit; the sweep catches other nodes' leftovers.
   app.addHook('onReady', async () => services.audit.start());
-  app.addHook('onClose', async () => services.audit.stop());
+  // After the chainer's last pass, a final checkpoint covers what it chained (only if started).
+  app.addHook('onClose', async () => {
+    await services.audit.stop();
+    await services.auditCheckpoints?.stop();
+  });
 }

@@ -106,6 +106,21 @@ export class AuditRepository {
     return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: '' };
   }
 
+  /** The chain head with the time of its record (null when that row is missing): what a checkpoint signs. */
+  async headWithTime(q: Queryable): Promise<{ seq: number; hash: string; at: Date | null }> {
+    const { rows } = await q.query<{ seq: number | string; hash: string; at: Date | null }>(
+      'SELECT h.seq, h.hash, l.at FROM audit_head h LEFT JOIN audit_log l ON l.seq = h.seq WHERE h.id LIMIT 1',
+    );
+    const head = rows[0];
+    return head ? { seq: Number(head.seq), hash: head.hash, at: head.at } : { seq: 0, hash: '', at: null };
+  }
+
+  /** The stored hash of record `seq`, or null when there is no such row (checkpoint comparison). */
+  async hashAt(q: Queryable, seq: number): Promise<string | null> {
+    const { rows } = await q.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [seq]);
+    return rows[0]?.hash ?? null;
+  }
+
   /**
    * Stores one record of an act in the caller's transaction, without touching the chain head:
    * the chainer links it into audit_log later (see chainPending). One statement, no lock.
