@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.js';
+import { type AreaScope, scopeSql } from '../identity/policy.js';
 
 /** A routing rule: cases of this category (or any) in this area (or anywhere) go to this department. */
 export interface RoutingRule {
@@ -62,10 +63,23 @@ export function bestRule(
 
 /** The only SQL for routing rules. */
 export class RoutingRepository {
-  /** Active rules, newest first. */
-  async list(q: Queryable): Promise<RoutingRule[]> {
-    const { rows } = await q.query<RuleRow>('SELECT * FROM routing_rules WHERE active ORDER BY id DESC');
+  /**
+   * Active rules, newest first; with a scope, only rules whose area lies inside it (a rule for any
+   * area, area null, only in the whole-city scope). Intake reads them all (no scope).
+   */
+  async list(q: Queryable, scope: AreaScope = { all: true }): Promise<RoutingRule[]> {
+    const params: unknown[] = [];
+    const { rows } = await q.query<RuleRow>(
+      `SELECT * FROM routing_rules WHERE active AND ${scopeSql(scope, 'area_code', params)} ORDER BY id DESC`,
+      params,
+    );
     return rows.map(toRule);
+  }
+
+  /** One active rule, or undefined. */
+  async findActive(q: Queryable, id: number): Promise<RoutingRule | undefined> {
+    const { rows } = await q.query<RuleRow>('SELECT * FROM routing_rules WHERE id = $1 AND active', [id]);
+    return rows[0] ? toRule(rows[0]) : undefined;
   }
 
   /** Adds a rule. */

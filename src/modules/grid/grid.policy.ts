@@ -6,8 +6,12 @@ import { type InArea, inScope, Policy } from '../identity/policy.js';
  */
 export const areaPolicy = new Policy<InArea>('area').allow(['admin'], ['import']);
 
-/** Grid staffing: admins everywhere, supervisors inside their area; list views for dispatchers too. */
+/**
+ * Grid staffing: admins and supervisors inside their areas (a city-level admin's area is the whole
+ * city); list views for dispatchers too. A district admin neither sees nor changes another
+ * district's grid members.
+ */
 export const gridMemberPolicy = new Policy<InArea>('grid_member')
-  .allow(['admin'], '*')
+  .allow(['admin'], '*', inScope)
   .allow(['supervisor'], ['assign', 'remove', 'list'], inScope)
   .allow(['dispatcher'], ['list'], inScope);

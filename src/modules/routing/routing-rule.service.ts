@@ -28,15 +28,15 @@ export class RoutingRuleService {
 
   constructor(private readonly deps: { db: Db; audit: AuditWriter; cache?: IntakeConfigCache }) {}
 
-  /** Active rules, newest first. */
+  /** Active rules inside the admin's areas, newest first. */
   async list(actor: Actor): Promise<RoutingRule[]> {
-    routingPolicy.assert(actor, 'list');
-    return this.repo.list(this.deps.db);
+    routingPolicy.assertPermits(actor, 'list');
+    return this.repo.list(this.deps.db, routingPolicy.scopeFor(actor, 'list'));
   }
 
   /** Adds a rule after checking the category (active version), area and department exist. */
   async create(actor: Actor, rule: NewRoutingRule): Promise<RoutingRule> {
-    routingPolicy.assert(actor, 'create');
+    routingPolicy.assert(actor, 'create', { areaCode: rule.areaCode });
     return this.deps.db.transaction(async (tx) => {
       if (rule.categoryCode === null && rule.areaCode === null)
         throw RoutingErrors.InvalidRule({ params: { detail: 'give a category, an area or both' } });
@@ -85,14 +85,20 @@ export class RoutingRuleService {
 
   /** Deactivates a rule (kept for the record); 404 when there is no such active rule. */
   async remove(actor: Actor, id: number): Promise<void> {
-    routingPolicy.assert(actor, 'delete');
+    routingPolicy.assertPermits(actor, 'delete');
     await this.deps.db.transaction(async (tx) => {
-      if (!(await this.repo.deactivate(tx, id))) throw RoutingErrors.RuleNotFound({ params: { id } });
+      const rule = await this.repo.findActive(tx, id);
+      const notFound = () => RoutingErrors.RuleNotFound({ params: { id } });
+      if (!rule) throw notFound();
+      // A rule outside the admin's areas answers as missing: its existence is not revealed.
+      routingPolicy.assert(actor, 'delete', { areaCode: rule.areaCode }, notFound);
+      if (!(await this.repo.deactivate(tx, id))) throw notFound();
       await this.deps.audit.record(tx, {
         actor,
         action: 'routing_rule.delete',
         resourceType: 'routing_rule',
         resourceId: String(id),
+        areaCode: rule.areaCode,
       });
       afterCommitOf(tx, () => this.deps.cache?.invalidateConfig());
     });
