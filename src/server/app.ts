@@ -24,6 +24,7 @@ import type { AppContext } from './context.js';
 import { rejectControlCharacters } from './control-chars.js';
 import { installErrorHandling, sendError } from './error-handler.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
+import { type LogStream, loggerOptions } from './log-redaction.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
 
 declare module 'fastify' {
@@ -62,16 +63,20 @@ export interface RouteEntry {
   config: unknown;
 }
 
+/** How to build the app beyond its context. */
+export interface BuildOptions {
+  /** Where log lines go instead of stdout (tests capture the log to grep it). */
+  logStream?: LogStream;
+}
+
 /**
  * Builds the HTTP application around an open database. Listening and closing the database
  * are the caller's job (CLI `serve`, tests).
  */
-export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> {
+export async function buildApp(ctx: Omit<AppContext, 'log'>, opts: BuildOptions = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger:
-      ctx.config.logLevel === 'silent'
-        ? false
-        : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // Route patterns and redacted queries, never headers, bodies or SQL parameters (log-redaction.ts).
+    logger: ctx.config.logLevel === 'silent' ? false : loggerOptions(ctx.config, opts.logStream),
     bodyLimit: ctx.config.bodyLimit,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
