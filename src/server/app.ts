@@ -26,6 +26,7 @@ import { installErrorHandling, sendError } from './error-handler.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { type LogStream, loggerOptions } from './log-redaction.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
+import { ROUTER_DETAILS } from './validation-messages.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -91,7 +92,8 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>, opts: BuildOptions 
     frameworkErrors: (err, req, reply) => {
       req.locale = pickLocale(req.headers['accept-language'], undefined, ctx.config.defaultLocale);
       const field = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'params' : 'url';
-      const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path parameter too long' : 'malformed URL';
+      const detail =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ROUTER_DETAILS.paramTooLong : ROUTER_DETAILS.malformedUrl;
       void sendError(req, reply, CommonErrors.ValidationFailed({ params: { detail }, field }));
     },
     // Forwarded headers only from configured proxies (proxy-addr list); none = the socket address.
