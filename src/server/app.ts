@@ -24,7 +24,9 @@ import type { AppContext } from './context.js';
 import { rejectControlCharacters } from './control-chars.js';
 import { installErrorHandling, sendError } from './error-handler.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
+import { type LogStream, loggerOptions } from './log-redaction.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
+import { ROUTER_DETAILS } from './validation-messages.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -62,16 +64,20 @@ export interface RouteEntry {
   config: unknown;
 }
 
+/** How to build the app beyond its context. */
+export interface BuildOptions {
+  /** Where log lines go instead of stdout (tests capture the log to grep it). */
+  logStream?: LogStream;
+}
+
 /**
  * Builds the HTTP application around an open database. Listening and closing the database
  * are the caller's job (CLI `serve`, tests).
  */
-export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> {
+export async function buildApp(ctx: Omit<AppContext, 'log'>, opts: BuildOptions = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger:
-      ctx.config.logLevel === 'silent'
-        ? false
-        : { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // Route patterns and redacted queries, never headers, bodies or SQL parameters (log-redaction.ts).
+    logger: ctx.config.logLevel === 'silent' ? false : loggerOptions(ctx.config, opts.logStream),
     bodyLimit: ctx.config.bodyLimit,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -86,7 +92,8 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>): Promise<BuiltApp> 
     frameworkErrors: (err, req, reply) => {
       req.locale = pickLocale(req.headers['accept-language'], undefined, ctx.config.defaultLocale);
       const field = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'params' : 'url';
-      const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path parameter too long' : 'malformed URL';
+      const detail =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ROUTER_DETAILS.paramTooLong : ROUTER_DETAILS.malformedUrl;
       void sendError(req, reply, CommonErrors.ValidationFailed({ params: { detail }, field }));
     },
     // Forwarded headers only from configured proxies (proxy-addr list); none = the socket address.

@@ -10,6 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { CommonErrors } from '../lib/errors.js';
+import { controlCharDetail } from './validation-messages.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
 const SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f]/;
@@ -45,7 +46,7 @@ export function rejectControlCharacters(app: FastifyInstance): void {
       findControlChar(req.body, 'body', true);
     if (field)
       throw CommonErrors.ValidationFailed({
-        params: { detail: `${field} must not contain control characters` },
+        params: { detail: controlCharDetail(field) },
         field,
       });
   });

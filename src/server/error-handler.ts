@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDbUnavailable } from '../db/db.js';
 import { AppError, CommonErrors, type ErrorKind, text } from '../lib/errors.js';
 import { redactFreeText } from '../lib/privacy.js';
+import { ROUTER_DETAILS, type ValidationIssue, validationDetail } from './validation-messages.js';
 
 /** The only place an error kind becomes an HTTP status. */
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
@@ -26,28 +27,14 @@ export interface ErrorBody {
   details?: unknown;
 }
 
-interface ValidationIssue {
-  instancePath?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
 /** Turns Fastify/Ajv/parser errors and unknown exceptions into AppErrors. */
 export function toAppError(err: unknown, requestId: string): AppError {
   if (err instanceof AppError) return err;
   if (isDbUnavailable(err)) return CommonErrors.DbUnavailable();
   const fe = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(fe.validation)) {
-    const first: ValidationIssue = fe.validation[0] ?? {};
-    const missing =
-      typeof first.params?.missingProperty === 'string' ? `/${first.params.missingProperty}` : '';
-    const extra =
-      typeof first.params?.additionalProperty === 'string' ? `/${first.params.additionalProperty}` : '';
-    const field = `${fe.validationContext ?? 'body'}${first.instancePath ?? ''}${missing}${extra}`;
-    return CommonErrors.ValidationFailed({
-      params: { detail: `${field} ${first.message ?? 'is invalid'}` },
-      field,
-    });
+    const { field, detail } = validationDetail(fe.validation, fe.validationContext ?? 'body');
+    return CommonErrors.ValidationFailed({ params: { detail }, field });
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -69,7 +56,9 @@ export function toAppError(err: unknown, requestId: string): AppError {
   if (status === 404) return CommonErrors.NotFound({ params: { what: text('资源', 'resource') } });
   if (status >= 400 && status < 500) {
     if (err instanceof SyntaxError) return CommonErrors.BadJson();
-    return CommonErrors.ValidationFailed({ params: { detail: fe.message } });
+    return CommonErrors.ValidationFailed({
+      params: { detail: text(ROUTER_DETAILS.badRequest['zh-CN'], fe.message) },
+    });
   }
   return CommonErrors.Internal({ params: { requestId } });
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { CommonErrors } from '../lib/errors.js';
+import { nonFiniteDetail } from './validation-messages.js';
 
 /** The path of the first non-finite number inside v, or undefined. */
 export function findNonFinite(v: unknown, path: string, depth = 0): string | undefined {
@@ -32,7 +33,6 @@ export function rejectNonFiniteNumbers(app: FastifyInstance): void {
       findNonFinite(req.params, 'params') ??
       findNonFinite(req.query, 'querystring') ??
       findNonFinite(req.body, 'body');
-    if (field)
-      throw CommonErrors.ValidationFailed({ params: { detail: `${field} must be a finite number` }, field });
+    if (field) throw CommonErrors.ValidationFailed({ params: { detail: nonFiniteDetail(field) }, field });
   });
 }

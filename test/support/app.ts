@@ -3,6 +3,7 @@ import type { Db } from '../../src/db/db.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import type { MessageSender } from '../../src/modules/messaging/message-sender.port.js';
 import { type BuiltApp, buildApp } from '../../src/server/app.js';
+import type { LogStream } from '../../src/server/log-redaction.js';
 
 /** Test configuration: fixed secrets, silent logs, no files written. */
 export function testConfig(overrides: Record<string, string> = {}) {
@@ -18,14 +19,24 @@ export function testConfig(overrides: Record<string, string> = {}) {
 /** Builds the real application over a test database (inject() requests, no port). */
 export async function buildTestApp(
   db: Db,
-  opts: { clock?: Clock; env?: Record<string, string>; sender?: MessageSender } = {},
+  opts: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    sender?: MessageSender;
+    /** Capture the server log (at LOG_LEVEL, `trace` unless env sets it) instead of none. */
+    logStream?: LogStream;
+  } = {},
 ): Promise<BuiltApp> {
-  const built = await buildApp({
-    config: testConfig(opts.env),
-    db,
-    clock: opts.clock ?? systemClock,
-    ...(opts.sender ? { messageSender: opts.sender } : {}),
-  });
+  const env = opts.logStream ? { LOG_LEVEL: 'trace', ...opts.env } : opts.env;
+  const built = await buildApp(
+    {
+      config: testConfig(env),
+      db,
+      clock: opts.clock ?? systemClock,
+      ...(opts.sender ? { messageSender: opts.sender } : {}),
+    },
+    opts.logStream ? { logStream: opts.logStream } : {},
+  );
   await built.app.ready();
   return built;
 }
