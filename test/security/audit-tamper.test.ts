@@ -23,6 +23,7 @@ import {
 } from '../../src/modules/audit/audit-checkpoint.js';
 import { DEV_SIGNING_KEY, keyIdOf, publicKeyOf } from '../../src/modules/audit/checkpoint-keys.js';
 import { systemActor } from '../../src/modules/identity/actor.js';
+import { buildTestApp } from '../support/app.js';
 import { describeEachDriver } from '../support/db.js';
 
 const KEY = 'test-audit-key-of-at-least-32-characters';
@@ -318,6 +319,23 @@ describeEachDriver('audit tamper: signed checkpoints outside the database', (t) 
     expect(out).toMatch(/OK: the database agrees with the 3 checkpoints that verify/);
     // After a key rotation the old public key still verifies old checkpoints.
     expect((await verifyCli(dir, [publicKeyOf(DEV_SIGNING_KEY), verifyKey])).out).not.toContain('UNTRUSTED');
+  });
+
+  it('is written by the serving app when AUDIT_CHECKPOINT_DIR is set, and once more when it closes', async () => {
+    await fresh();
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-checkpoints-app-'));
+    const built = await buildTestApp(t().db, { clock, env: { AUDIT_CHECKPOINT_DIR: dir } });
+    const checkpoints = built.services.auditCheckpoints;
+    expect(checkpoints).toBeDefined();
+    checkpoints?.start(3_600_000);
+    await built.services.audit.flush();
+    await write(2);
+    await built.app.close();
+    // The first pass signed record 15 (or 17 if it ran late); the pass at close signed 17.
+    const names = readdirSync(dir).sort();
+    expect(names.at(-1)?.slice(0, 12)).toBe('000000000017');
+    expect(names.every((n) => /^\d{12}-[0-9a-f]{16}\.json$/.test(n))).toBe(true);
+    expect((await verifyCli(dir, [publicKeyOf(DEV_SIGNING_KEY)])).code).toBe(0);
   });
 
   it('fails when the directory holds no checkpoint to compare with', async () => {
