@@ -44,6 +44,12 @@ export interface Config {
    * socket address is the client. Anything else lets a client forge its address past every throttle.
    */
   trustProxy: string[];
+  /**
+   * Where the public reaches this server (PUBLIC_URL, an absolute http(s) URL without query or
+   * trailing slash; default http://localhost:PORT). Every absolute URL the server writes (Open311
+   * discovery) starts with it, never with the request's Host header, which the client chooses.
+   */
+  publicUrl: string;
   /** Anonymous reports per client address per 10 minutes (ANON_REPORT_LIMIT; 0 = no limit). */
   anonReportLimit: number;
   /** Anonymous reports per reporter phone per hour (ANON_REPORT_PHONE_LIMIT; 0 = no limit). */
@@ -160,6 +166,26 @@ function trustProxyVar(env: Env): string[] {
       throw new ConfigError('TRUST_PROXY', `must be a comma list of addresses or CIDR ranges, got "${item}"`);
   }
   return list;
+}
+
+/** PUBLIC_URL: an absolute http(s) URL (a path is allowed, for a server behind a prefix). */
+function publicUrlVar(env: Env, port: number): string {
+  const raw = env.PUBLIC_URL ?? '';
+  if (raw.trim() === '') return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(
+      'PUBLIC_URL',
+      `is not an absolute URL (expected https://host[/path]), got "${raw}"`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError('PUBLIC_URL', `must start with http:// or https:// (got ${url.protocol}//)`);
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
+    throw new ConfigError('PUBLIC_URL', 'may not carry credentials, a query or a fragment');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** AUDIT_KEY or the contents of AUDIT_KEY_FILE (trimmed); the public development key otherwise. */
@@ -323,6 +349,7 @@ export function loadConfig(env: Env = process.env): Config {
     mqttUrl,
     mqttTopicPrefix,
     trustProxy,
+    publicUrl: publicUrlVar(env, port),
     anonReportLimit,
     anonReportPhoneLimit,
     auditKey: auditKeyVar(env, mode),

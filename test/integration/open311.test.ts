@@ -68,7 +68,7 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
   beforeAll(async () => {
     await seedCity(t().db);
     grid = await someGrid(t().db, 3);
-    built = await buildTestApp(t().db);
+    built = await buildTestApp(t().db, { env: { PUBLIC_URL: 'https://open311.example.org/city/' } });
     await built.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`;
     apiKey = (await built.services.open311.keys.create(ADMIN, { name: 'city app' })).key;
@@ -80,7 +80,8 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
 
   it('discovers the endpoint and lists services in JSON and XML', async () => {
     const d = json(await get('/open311/discovery.json'), Discovery) as { endpoints: Array<{ url: string }> };
-    expect(d.endpoints[0]!.url).toBe(`${base}/open311/v2`);
+    // The configured PUBLIC_URL (trailing slash dropped), not the address the client dialled.
+    expect(d.endpoints[0]!.url).toBe('https://open311.example.org/city/open311/v2');
     const dx = parsedXml(await get('/open311/discovery.xml')) as {
       discovery: { endpoints: { endpoint: Array<{ formats: { format: string[] } }> } };
     };
@@ -155,7 +156,14 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
     };
     const created = await post('/open311/v2/requests.json', form);
     expect(created.status).toBe(201);
-    const [first] = json(created, CreatedRequests) as Array<{ service_request_id: string; token: string }>;
+    const [first] = json(created, CreatedRequests) as Array<{
+      service_request_id: string;
+      token: string;
+      tracking_code: string;
+    }>;
+    // The public id is not the tracking code (that one only the poster gets, in tracking_code).
+    expect(first!.service_request_id).toMatch(/^R[0-9A-F]{16}$/);
+    expect(first!.service_request_id).not.toBe(first!.tracking_code);
 
     const createdXml = await post('/open311/v2/requests.xml', {
       ...form,
@@ -170,6 +178,7 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
       'service_notice',
       'service_request_id',
       'token',
+      'tracking_code',
     ]);
     const second = x.service_requests.request[0]!;
 
@@ -197,7 +206,7 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
 
     const caseId = (
       await built.services.cases.query.search(ADMIN, { limit: 10, offset: 0, channel: 'open311' })
-    ).items.find((c) => c.publicCode === first!.service_request_id)!.id;
+    ).items.find((c) => c.publicCode === first!.tracking_code)!.id;
     const wf = built.services.cases.workflow;
     const c = await wf.act(ADMIN, caseId, 'file', {});
     await wf.act(ADMIN, caseId, 'dispatch', {});
@@ -292,7 +301,7 @@ describeEachDriver('Open311 GeoReport v2 server', (t) => {
       long: '10',
     });
     expect(outside.status).toBe(400);
-    const unknownRequest = await get('/open311/v2/requests/NH000000-XXXXXX.xml');
+    const unknownRequest = await get('/open311/v2/requests/R0000000000000000.xml');
     expect(unknownRequest.status).toBe(404);
     expect(Object.keys(parsedXml(unknownRequest))).toEqual(['errors']);
     expect((await get('/open311/v2/services.html')).status).toBe(404);

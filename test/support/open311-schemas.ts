@@ -59,12 +59,16 @@ export const ServiceDefinition = Type.Object(
   closed,
 );
 
-/** POST requests: service_request_id or token, service_notice, account_id. */
+/**
+ * POST requests: service_request_id or token, service_notice, account_id; plus CivicGrid's
+ * extension `tracking_code` (the reporter's own code, only in this answer).
+ */
 export const CreatedRequests = Type.Array(
   Type.Object(
     {
       service_request_id: Type.Optional(Type.String({ minLength: 1 })),
       token: Type.Optional(Type.String({ minLength: 1 })),
+      tracking_code: Type.String({ pattern: '^NH[0-9]{6}-[0-9A-Z]{6}$' }),
       service_notice: Type.String(),
       account_id: Nullable(Type.String()),
     },

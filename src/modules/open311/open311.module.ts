@@ -19,6 +19,7 @@ export function createOpen311Services(
       intake: deps.intake,
       locate: deps.locate,
       keys,
+      publicUrl: ctx.config.publicUrl,
     }),
   };
 }

@@ -1,7 +1,10 @@
 /**
  * Turns taxonomy categories and cases into GeoReport v2 resources (field names exactly as the
  * spec writes them). The seven closed-loop stages become `open`/`closed` with a human status
- * note; nothing about the reporter is ever part of a request.
+ * note; nothing about the reporter is ever part of a request: not their name or phone, not the
+ * tracking code that grants their rights (the request id is the case's separate public id), not
+ * the exact spot (coordinates are rounded to COARSE_DECIMALS) and not the raw address or text
+ * (both go through the one redaction path, redactFreeText).
  */
 import type { Locale } from '../../config/config.js';
 import { redactFreeText } from '../../lib/privacy.js';
@@ -58,6 +61,18 @@ export interface GeoRequest {
   lat: number;
   long: number;
   media_url: string | null;
+}
+
+/**
+ * Decimal places of public coordinates: 3 places is a cell of about 110 m (latitude) by 95 m
+ * (longitude at 31° N), enough to see the street, too coarse to find the reporter's door.
+ */
+export const COARSE_DECIMALS = 3;
+
+/** A coordinate rounded for public answers (see COARSE_DECIMALS). */
+export function coarse(degrees: number): number {
+  const f = 10 ** COARSE_DECIMALS;
+  return Math.round(degrees * f) / f;
 }
 
 /** States whose case is finished: Open311 `closed`. */
@@ -168,7 +183,7 @@ export function toDefinition(c: Category, locale: Locale): GeoServiceDefinition 
   return { service_code: c.code, attributes };
 }
 
-/** A case as a GeoReport service request (no personal data; free text redacted). */
+/** A case as a GeoReport service request (no personal data, no tracking code; coarse; redacted). */
 export function toRequest(r: Open311CaseRow, locale: Locale): GeoRequest {
   const closed = (CLOSED_STATES as readonly string[]).includes(r.state);
   const notes = STATUS_NOTES[r.state] ?? { 'zh-CN': r.state, en: r.state };
@@ -177,7 +192,7 @@ export function toRequest(r: Open311CaseRow, locale: Locale): GeoRequest {
       ? { nameZh: r.departmentNameZh, nameEn: r.departmentNameEn }
       : undefined;
   return {
-    service_request_id: r.publicCode,
+    service_request_id: r.publicId,
     status: closed ? 'closed' : 'open',
     status_notes: notes[locale],
     service_name: pick(locale, r.categoryNameZh, r.categoryNameEn),
@@ -192,8 +207,8 @@ export function toRequest(r: Open311CaseRow, locale: Locale): GeoRequest {
     address: r.address !== null ? redactFreeText(r.address) : null,
     address_id: null,
     zipcode: null,
-    lat: r.lat,
-    long: r.lng,
+    lat: coarse(r.lat),
+    long: coarse(r.lng),
     media_url: r.mediaUrl,
   };
 }

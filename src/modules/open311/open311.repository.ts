@@ -7,7 +7,8 @@ import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
  */
 export interface Open311CaseRow {
   id: number;
-  publicCode: string;
+  /** The case's public id (never its tracking code, which grants the reporter's rights). */
+  publicId: string;
   state: string;
   categoryCode: string;
   categoryNameZh: string;
@@ -40,7 +41,7 @@ export interface Open311Filter {
   offset: number;
 }
 
-const COLUMNS = `c.id, c.public_code, c.state, c.category_code, cat.name_zh AS category_name_zh,
+const COLUMNS = `c.id, c.public_id, c.state, c.category_code, cat.name_zh AS category_name_zh,
   cat.name_en AS category_name_en, cat.deadlines, c.department_code, d.name_zh AS department_name_zh,
   d.name_en AS department_name_en, c.description, c.address, c.lng, c.lat, c.grid_code, c.reported_at,
   c.updated_at, c.clock_deadline, o.media_url`;
@@ -56,7 +57,7 @@ const FROM = `FROM cases c
 function toRow(r: Record<string, unknown>): Open311CaseRow {
   return {
     id: Number(r.id),
-    publicCode: r.public_code as string,
+    publicId: r.public_id as string,
     state: r.state as string,
     categoryCode: r.category_code as string,
     categoryNameZh: r.category_name_zh as string,
@@ -87,7 +88,7 @@ export class Open311Repository {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (f.ids) add('c.public_code = ANY(?)', f.ids);
+    if (f.ids) add('c.public_id = ANY(?)', f.ids);
     else {
       if (f.serviceCodes) add('c.category_code = ANY(?)', f.serviceCodes);
       if (f.states) add('c.state = ANY(?)', [...f.states]);
@@ -103,13 +104,22 @@ export class Open311Repository {
     return rows.map(toRow);
   }
 
-  /** The public code of the case an Open311 token was issued for. */
-  async publicCodeOfToken(q: Queryable, token: string, gridPrefix: string): Promise<string | undefined> {
-    const { rows } = await q.query<{ public_code: string }>(
-      'SELECT public_code FROM cases WHERE external_ref = $1 AND grid_code LIKE $2',
+  /** The public id of the case an Open311 token was issued for. */
+  async publicIdOfToken(q: Queryable, token: string, gridPrefix: string): Promise<string | undefined> {
+    const { rows } = await q.query<{ public_id: string }>(
+      'SELECT public_id FROM cases WHERE external_ref = $1 AND grid_code LIKE $2',
       [`open311:${token}`, `${gridPrefix}%`],
     );
-    return rows[0]?.public_code;
+    return rows[0]?.public_id;
+  }
+
+  /** The public id of a case (drawn by the database at insert, see migration 0017). */
+  async publicIdOf(q: Queryable, caseId: number): Promise<string> {
+    const { rows } = await q.query<{ public_id: string }>('SELECT public_id FROM cases WHERE id = $1', [
+      caseId,
+    ]);
+    if (!rows[0]) throw new Error(`case ${caseId} has no row`);
+    return rows[0].public_id;
   }
 
   /** Stores what the client sent besides the report (attributes, media_url). */

@@ -50,10 +50,6 @@ function fieldsOf(value: unknown): Fields {
   return out;
 }
 
-function baseUrl(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
-}
-
 const common = { config: { access: 'public' as const }, schema: { tags: ['open311'], hide: false } };
 
 /** Mounts the GeoReport v2 endpoints (public reads, api_key on POST). */
@@ -115,7 +111,7 @@ export function open311Routes(app: TypedApp, open311: Open311Service): void {
           },
         },
         async (req, reply) =>
-          send(reply, formatOf(req.params.format), 'discovery', { ...open311.discovery(baseUrl(req)) }),
+          send(reply, formatOf(req.params.format), 'discovery', { ...open311.discovery() }),
       );
 
       scope.get(

@@ -4,6 +4,10 @@
  * the one intake use case as channel `open311`, reported by the system actor `open311:<key id>`.
  * The token handed back is also the case's external reference, so `GET tokens/{token}` finds the
  * case from the same committed row as the report itself.
+ *
+ * A request's `service_request_id` is the case's public id, never its tracking code: the tracking
+ * code opens the tracking page and "me too" as the reporter, so only the POST answer carries it
+ * (in the extension field `tracking_code`, for the client to hand to its resident).
  */
 import { randomBytes } from 'node:crypto';
 import type { Locale } from '../../config/config.js';
@@ -45,10 +49,16 @@ export interface Discovery {
   }>;
 }
 
-/** The answer to a POST requests. */
+/** The answer to a POST requests (only the client that posted it ever sees it). */
 export interface CreatedRequest {
+  /** The case's public id: what GET requests shows; grants nothing. */
   service_request_id: string;
   token: string;
+  /**
+   * Extension: the case's tracking code, for the resident the client reported for (tracking page,
+   * "me too"). It appears in no other Open311 answer.
+   */
+  tracking_code: string;
   service_notice: string;
   account_id: string | null;
 }
@@ -70,11 +80,14 @@ export class Open311Service {
       intake: CaseIntakeService;
       locate: LocateService;
       keys: ApiKeyService;
+      /** The configured PUBLIC_URL: the base of every URL in discovery (never the Host header). */
+      publicUrl: string;
     },
   ) {}
 
-  /** The discovery document for a server reachable at `baseUrl`. */
-  discovery(baseUrl: string): Discovery {
+  /** The discovery document: its URLs start with the configured PUBLIC_URL. */
+  discovery(): Discovery {
+    const baseUrl = this.deps.publicUrl;
     return {
       changeset: CHANGESET,
       contact: 'City grid management centre (网格化管理指挥中心)',
@@ -186,10 +199,12 @@ export class Open311Service {
     const dept = result.suggestedDepartment
       ? await this.repo.department(db, result.suggestedDepartment)
       : undefined;
+    const publicId = await this.repo.publicIdOf(db, result.id);
     return [
       {
-        service_request_id: result.publicCode,
+        service_request_id: publicId,
         token,
+        tracking_code: result.publicCode,
         service_notice: serviceNotice(category.deadlines, dept, locale),
         account_id: null,
       },
@@ -245,9 +260,9 @@ export class Open311Service {
     jurisdictionId: string | undefined,
   ): Promise<Array<{ service_request_id: string; token: string }>> {
     const gridPrefix = areaPrefix(await this.jurisdiction(jurisdictionId));
-    const code = await this.repo.publicCodeOfToken(this.deps.db, token, gridPrefix);
-    if (!code) throw Open311Errors.TokenNotFound({ params: { token: token.slice(0, 64) } });
-    return [{ service_request_id: code, token }];
+    const id = await this.repo.publicIdOfToken(this.deps.db, token, gridPrefix);
+    if (!id) throw Open311Errors.TokenNotFound({ params: { token: token.slice(0, 64) } });
+    return [{ service_request_id: id, token }];
   }
 
   /** The jurisdiction to serve: the one asked for (must be a current area) or the whole city. */
