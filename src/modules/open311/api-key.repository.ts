@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.js';
+import { type AreaScope, scopeSql } from '../identity/policy.js';
 
 /** An Open311 API key as stored (the key itself is never stored, only its SHA-256). */
 export interface ApiKeyRecord {
@@ -41,9 +42,19 @@ export class ApiKeyRepository {
   }
 
   /** Every key, newest first (revoked ones too, for the record). */
-  async list(q: Queryable): Promise<ApiKeyRecord[]> {
-    const { rows } = await q.query('SELECT * FROM open311_api_keys ORDER BY id DESC');
+  async list(q: Queryable, scope: AreaScope): Promise<ApiKeyRecord[]> {
+    const params: unknown[] = [];
+    const { rows } = await q.query(
+      `SELECT * FROM open311_api_keys WHERE ${scopeSql(scope, 'jurisdiction_id', params)} ORDER BY id DESC`,
+      params,
+    );
     return rows.map(toKey);
+  }
+
+  /** One key by id (live or revoked), or undefined. */
+  async findById(q: Queryable, id: number): Promise<ApiKeyRecord | undefined> {
+    const { rows } = await q.query('SELECT * FROM open311_api_keys WHERE id = $1', [id]);
+    return rows[0] ? toKey(rows[0]) : undefined;
   }
 
   /** The live key with this hash. */

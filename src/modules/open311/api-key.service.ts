@@ -30,21 +30,28 @@ export class ApiKeyService {
 
   constructor(private readonly deps: { db: Db; clock: Clock; audit: AuditWriter }) {}
 
-  /** Issues a key (admin; audited); the clear key is returned only here. */
+  /**
+   * Issues a key (admin; audited); the clear key is returned only here. The jurisdiction must lie
+   * inside the admin's areas; without one it is the admin's own area when they administer exactly
+   * one, else the whole city.
+   */
   async create(
     actor: Actor,
     input: { name: string; jurisdictionId?: string; ratePerMinute?: number },
   ): Promise<{ key: string; record: ApiKeyRecord }> {
-    open311KeyPolicy.assert(actor, 'create');
+    open311KeyPolicy.assertPermits(actor, 'create');
     const { db, clock, audit } = this.deps;
     const key = `o311_${randomBytes(24).toString('base64url')}`;
     return db.transaction(async (tx) => {
-      const jurisdictionId = input.jurisdictionId ?? (await this.repo.rootArea(tx));
+      const scope = open311KeyPolicy.scopeFor(actor, 'create');
+      const ownArea = !scope.all && scope.codes.length === 1 ? scope.codes[0] : undefined;
+      const jurisdictionId = input.jurisdictionId ?? ownArea ?? (await this.repo.rootArea(tx));
       if (jurisdictionId === undefined || !(await this.repo.areaExists(tx, jurisdictionId)))
         throw Open311Errors.InvalidKey({
           params: { detail: `jurisdiction ${jurisdictionId ?? '(none)'} is not a current area` },
           field: 'body/jurisdictionId',
         });
+      open311KeyPolicy.assert(actor, 'create', { areaCode: jurisdictionId });
       const record = await this.repo.insert(tx, {
         name: input.name,
         keyPrefix: key.slice(0, 9),
@@ -67,19 +74,26 @@ export class ApiKeyService {
     });
   }
 
-  /** Every key (admin). */
+  /** The keys whose jurisdiction lies inside the admin's areas, newest first. */
   async list(actor: Actor): Promise<ApiKeyRecord[]> {
-    open311KeyPolicy.assert(actor, 'list');
-    return this.repo.list(this.deps.db);
+    open311KeyPolicy.assertPermits(actor, 'list');
+    return this.repo.list(this.deps.db, open311KeyPolicy.scopeFor(actor, 'list'));
   }
 
-  /** Revokes a key (admin; audited); later requests with it get 403. */
+  /**
+   * Revokes a key (admin; audited); later requests with it get 403. A key outside the admin's
+   * areas answers as missing: its existence is not revealed.
+   */
   async revoke(actor: Actor, id: number): Promise<void> {
-    open311KeyPolicy.assert(actor, 'revoke');
+    open311KeyPolicy.assertPermits(actor, 'revoke');
     const { db, clock, audit } = this.deps;
     await db.transaction(async (tx) => {
+      const notFound = () => Open311Errors.KeyNotFound({ params: { id } });
+      const existing = await this.repo.findById(tx, id);
+      if (!existing) throw notFound();
+      open311KeyPolicy.assert(actor, 'revoke', { areaCode: existing.jurisdictionId }, notFound);
       const record = await this.repo.revoke(tx, id, clock.now());
-      if (!record) throw Open311Errors.KeyNotFound({ params: { id } });
+      if (!record) throw notFound();
       await audit.record(tx, {
         actor,
         action: 'open311_key.revoke',
