@@ -399,6 +399,58 @@ describe('web app', () => {
     await ctx.close();
   }, 60_000);
 
+  it('shows an area name with HTML literally in map tooltips and never runs it', async () => {
+    // Issue 14: area names with HTML were rendered as HTML in map tooltips (only the CSP stopped
+    // the script). Rename a district to markup, hover it on the dashboard map.
+    const XSS = '<img src=x onerror=window.__xss=1>';
+    const api = await userApi(server.url, 'admin');
+    const districts = await api<{ items: Array<{ code: string }> }>(
+      'GET',
+      '/api/areas?level=district&limit=1',
+    );
+    const code = districts.items[0]?.code ?? '';
+    type Feature = { type: 'Feature'; properties: Record<string, unknown>; geometry: unknown };
+    const exported = await api<{ features: Feature[] }>('GET', `/api/areas/export.geojson?within=${code}`);
+    const feature = exported.features.find((f) => f.properties.code === code);
+    if (!feature) throw new Error(`district ${code} not exported`);
+    const rename = (nameZh: unknown, nameEn: unknown) =>
+      api<{ renamed: number }>('POST', '/api/admin/areas/import?fileName=xss.geojson', {
+        type: 'FeatureCollection',
+        features: [{ ...feature, properties: { ...feature.properties, nameZh, nameEn } }],
+      });
+    expect((await rename(XSS, XSS)).renamed).toBe(1);
+    try {
+      for (const [url, user, mapSel] of [['/dashboard', 'admin', '.map-dash']] as const) {
+        const ctx = await contextFor(browser, server.url, DESKTOP, user);
+        const page = await ctx.newPage();
+        await page.goto(url);
+        const map = page.locator(mapSel);
+        await map.waitFor();
+        await page.locator(`${mapSel} .leaflet-overlay-pane canvas`).waitFor();
+        await page.waitForLoadState('networkidle', { timeout: 8_000 }).catch(() => undefined);
+        const box = await map.boundingBox();
+        if (!box) throw new Error(`no map on ${url}`);
+        // Sweep the map until the renamed district's tooltip shows.
+        const tooltip = page.locator('.leaflet-tooltip', { hasText: XSS });
+        let shown = false;
+        for (let y = 0.1; y < 1 && !shown; y += 0.1) {
+          for (let x = 0.1; x < 1 && !shown; x += 0.1) {
+            await page.mouse.move(box.x + box.width * x, box.y + box.height * y);
+            shown = (await tooltip.count()) > 0;
+          }
+        }
+        expect(shown, `tooltip with the literal name on ${url}`).toBe(true);
+        expect(await tooltip.first().textContent()).toContain(XSS);
+        expect(await page.locator('.leaflet-tooltip img').count()).toBe(0);
+        await page.waitForTimeout(300);
+        expect(await page.evaluate(() => (globalThis as { __xss?: unknown }).__xss)).toBeUndefined();
+        await ctx.close();
+      }
+    } finally {
+      await rename(feature.properties.nameZh, feature.properties.nameEn);
+    }
+  }, 90_000);
+
   it('renders every role main page at phone and desktop sizes', async () => {
     const grids = await admin<{ items: Array<{ code: string }> }>('/api/areas?level=grid&limit=1');
     const grid = grids.items[0]?.code ?? '';
