@@ -117,10 +117,10 @@ export class CaseIntakeService {
    * idempotency key was seen before with the same content. The case is committed before this
    * resolves.
    */
-  async report(actor: Actor, input: IntakeInput): Promise<ReportAnswer> {
+  async report(actor: Actor, input: IntakeInput, opts: { client?: string } = {}): Promise<ReportAnswer> {
     this.assertChannelAllowed(actor, input.channel);
     const { db, repo } = this.s.deps;
-    const scope = idempotencyScope(actor);
+    const scope = idempotencyScope(actor, opts.client);
     const { idempotencyKey: _key, ...content } = input;
     const requestHash = hashRequest(content);
     try {

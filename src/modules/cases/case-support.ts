@@ -323,11 +323,15 @@ export function newPublicCode(at: Date, random: (max: number) => number = random
   return `NH${d}-${r}`;
 }
 
-/** Idempotency keys are per caller: two residents can't collide, nor can a guess replay someone else's. */
-export function idempotencyScope(actor: Actor): string {
+/**
+ * Idempotency keys are per caller: two residents can't collide, nor can a guess replay someone else's.
+ * Anonymous callers are told apart by `client` (address plus upload key), stored only as a hash.
+ */
+export function idempotencyScope(actor: Actor, client?: string): string {
   if (actor.kind === 'user') return `u:${actor.userId}`;
   if (actor.kind === 'system') return `s:${actor.name}`;
-  return 'anon';
+  if (client === undefined) return 'anon';
+  return `a:${createHash('sha256').update(client).digest('hex').slice(0, 32)}`;
 }
 
 /** A stable hash of a request's content (keys sorted), to tell a retry from a different request. */

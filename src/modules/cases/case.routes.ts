@@ -204,22 +204,27 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
     async (req, reply) => {
       const b = req.body;
       if (req.actor.kind === 'anonymous') await d.anonLimit?.hit(req.ip, b.reporter?.phone);
-      const { result, replayed } = await d.intake.report(req.actor, {
-        channel: b.channel as Channel,
-        idempotencyKey: b.idempotencyKey,
-        lng: b.location.lng,
-        lat: b.location.lat,
-        ...(b.address !== undefined ? { address: b.address } : {}),
-        ...(b.categoryCode !== undefined ? { categoryCode: b.categoryCode } : {}),
-        ...(b.hotlineType !== undefined ? { hotlineType: b.hotlineType as HotlineType } : {}),
-        description: b.description,
-        ...(b.reporter?.name !== undefined ? { reporterName: b.reporter.name } : {}),
-        ...(b.reporter?.phone !== undefined ? { reporterPhone: b.reporter.phone } : {}),
-        ...(b.photoIds !== undefined ? { photoIds: b.photoIds } : {}),
-        ...(b.photoKey !== undefined ? { photoKey: b.photoKey } : {}),
-      });
+      const { result, replayed } = await d.intake.report(
+        req.actor,
+        {
+          channel: b.channel as Channel,
+          idempotencyKey: b.idempotencyKey,
+          lng: b.location.lng,
+          lat: b.location.lat,
+          ...(b.address !== undefined ? { address: b.address } : {}),
+          ...(b.categoryCode !== undefined ? { categoryCode: b.categoryCode } : {}),
+          ...(b.hotlineType !== undefined ? { hotlineType: b.hotlineType as HotlineType } : {}),
+          description: b.description,
+          ...(b.reporter?.name !== undefined ? { reporterName: b.reporter.name } : {}),
+          ...(b.reporter?.phone !== undefined ? { reporterPhone: b.reporter.phone } : {}),
+          ...(b.photoIds !== undefined ? { photoIds: b.photoIds } : {}),
+          ...(b.photoKey !== undefined ? { photoKey: b.photoKey } : {}),
+        },
+        { client: `${req.ip}|${b.photoKey ?? ''}` },
+      );
       reply.header('idempotent-replay', String(replayed));
-      return reply.status(replayed ? 200 : 201).send(result);
+      // A replay answers like the first time (201, same body); the header tells them apart.
+      return reply.status(201).send(result);
     },
   );
 
