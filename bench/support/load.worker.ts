@@ -57,7 +57,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         },
         setupRequest: (req) => {
           const i = n++;
-          // Past the cap the same body repeats: a replay (200), never new work.
+          // Past the cap the same body repeats: a replay (201 with idempotent-replay: true), never new work.
           if (i >= spec.maxRequests) n = spec.maxRequests;
           const [lng, lat] = spec.points[i % spec.points.length]!;
           return {
