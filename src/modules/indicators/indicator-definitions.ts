@@ -1,35 +1,147 @@
 /**
- * The indicators of the closed loop (DOMAIN.md §2), each defined exactly once as a numerator and a
- * denominator over the rollup metrics of `case_rollup_daily` (see `metricsOfEvent` in
- * src/modules/cases/case-rollup.ts for what each event counts as). The API, the CLI export and the
- * property test all compute from these terms, so a definition changes in one place only.
+ * The indicators of the closed loop (DOMAIN.md §2), each defined exactly once. Every rate is a count
+ * of CASES, never of events: the cases of a population (the denominator) that show a fact (the
+ * numerator), so a case dispatched twice counts once and every rate lies in [0, 1]. The API, the CLI
+ * export, the docs (docs/indicators.md) and the property test
+ * (test/security/indicators.property.test.ts) all read these definitions.
  *
- * A term is a weighted sum of metrics: `{ 'e.satisfied': 1, 'e.basically_satisfied': 0.9 }`.
- * A ratio whose denominator is 0 is `null` (no data), never 0 or 100 %.
+ * A fact (`CaseFact`) is something one case's events show within the period, in the area (the
+ * case's grid) and for the department (the event's department); `CASE_FACT_TEXT` says what each
+ * means and the repository holds its SQL. The period is a range of local days (Asia/Shanghai),
+ * both included; an event counts on the day it happened.
  *
- * Rollups are counters per (day, grid, department, metric), so a definition can only combine
- * counts; where local rules ask for something finer (e.g. "voided after filing") the written
- * definition says which count stands in for it.
+ * A ratio whose population is empty is `null` (no data), never 0 or 100 %.
  */
 
-/** A weighted sum of rollup metrics, e.g. `{ 'a.file': 1, 'a.reject': 1 }`. */
-export type MetricTerm = Readonly<Record<string, number>>;
+/** What one case's events in the period show (see CASE_FACT_TEXT for each). */
+export const CASE_FACTS = [
+  'reported',
+  'filed',
+  'rejected',
+  'filing_decided',
+  'filing_on_time',
+  'filed_not_voided',
+  'dispatch_due',
+  'dispatch_done',
+  'dispatch_on_time',
+  'dispatched',
+  'dispatched_clean',
+  'handling_due',
+  'handled',
+  'handled_on_time',
+  'closing_due',
+  'verification_done',
+  'verification_on_time',
+  'closed',
+  'reworked',
+  'follow_up_due',
+  'evaluated',
+  'resolved',
+  'satisfied',
+  'basically_satisfied',
+] as const;
 
-/** One indicator: what it counts, over what, with names and a definition people can read. */
+/** A fact about one case in the period. */
+export type CaseFact = (typeof CASE_FACTS)[number];
+
+/** What each fact means, in words (the docs and the API show these next to each figure). */
+export const CASE_FACT_TEXT: Readonly<Record<CaseFact, { zh: string; en: string }>> = {
+  reported: { zh: '期内被上报（收集）', en: 'reported (collected) in the period' },
+  filed: { zh: '期内立案', en: 'filed in the period' },
+  rejected: { zh: '期内不予立案', en: 'rejected in the period' },
+  filing_decided: {
+    zh: '期内作出受理决定（立案、不予立案或作废），立案时限停止',
+    en: 'had its filing decision (file, reject or void) in the period, stopping the filing clock',
+  },
+  filing_on_time: {
+    zh: '期内的受理决定都在立案时限内',
+    en: 'every filing decision in the period was within the filing deadline',
+  },
+  filed_not_voided: {
+    zh: '期内立案，且至今未被作废或合并',
+    en: 'filed in the period and never voided or merged (to date)',
+  },
+  dispatch_due: {
+    zh: '期内立案或重新办理，或期内被派遣（应派遣）',
+    en: 'filed or reopened in the period, or dispatched in it (due for dispatch)',
+  },
+  dispatch_done: {
+    zh: '期内派遣或吹哨，派遣时限停止',
+    en: 'dispatched or whistled in the period, stopping the dispatch clock',
+  },
+  dispatch_on_time: {
+    zh: '期内被派遣，且期内每次派遣都在派遣时限内',
+    en: 'dispatched in the period, every time within the dispatch deadline',
+  },
+  dispatched: { zh: '期内被派遣', en: 'dispatched in the period' },
+  dispatched_clean: {
+    zh: '期内被派遣，且期内没有被回退或改派',
+    en: 'dispatched in the period and neither returned nor reassigned in it',
+  },
+  handling_due: {
+    zh: '期内被派遣、吹哨或返工，或期内处置完成（应处置）',
+    en: 'dispatched, whistled or sent back for rework in the period, or handled in it (due for handling)',
+  },
+  handled: {
+    zh: '期内部门全部反馈，处置阶段完成（回退不算完成）',
+    en: 'every summoned department reported back in the period, ending the handling stage (a return does not)',
+  },
+  handled_on_time: {
+    zh: '期内处置完成，且每次都在处置时限（含批准的延期）内',
+    en: 'handled in the period, every time within the handling deadline (approved extensions included)',
+  },
+  closing_due: {
+    zh: '期内处置完成或期内作出核查结论（应结案）',
+    en: 'handled or verified in the period (due for closing)',
+  },
+  verification_done: {
+    zh: '期内作出核查结论（通过或不通过）',
+    en: 'verified in the period (passed or failed)',
+  },
+  verification_on_time: {
+    zh: '期内作出核查结论，且每次都在核查时限内',
+    en: 'verified in the period, every time within the verification deadline',
+  },
+  closed: { zh: '期内核查通过并结案', en: 'verified and closed in the period' },
+  reworked: {
+    zh: '期内核查不通过、退回返工',
+    en: 'failed verification in the period and went back for rework',
+  },
+  follow_up_due: {
+    zh: '期内结案或期内回访（应回访）',
+    en: 'closed or followed up in the period (due for follow-up)',
+  },
+  evaluated: { zh: '期内回访并取得评价', en: 'followed up with an evaluation in the period' },
+  resolved: {
+    zh: '期内最后一次评价为满意或基本满意',
+    en: 'the last evaluation in the period was satisfied or basically satisfied',
+  },
+  satisfied: { zh: '期内最后一次评价为满意', en: 'the last evaluation in the period was satisfied' },
+  basically_satisfied: {
+    zh: '期内最后一次评价为基本满意',
+    en: 'the last evaluation in the period was basically satisfied',
+  },
+};
+
+/** One indicator: which cases it counts, over which cases, with names and a readable definition. */
 export interface IndicatorDefinition {
   /** Stable code used by the API, the export and dashboards. */
   readonly code: string;
   readonly nameZh: string;
   readonly nameEn: string;
-  /** `count`: the numerator alone (denominator ignored); `ratio`: numerator / denominator. */
+  /** `count`: the number of cases with the numerator fact; `ratio`: numerator ÷ population. */
   readonly kind: 'count' | 'ratio';
-  readonly numerator: MetricTerm;
-  readonly denominator: MetricTerm;
+  /**
+   * Numerator: fact → weight, summed over the cases of the population (each case once per fact).
+   * Facts summed together are mutually exclusive and weights lie in (0, 1], so a ratio stays in
+   * [0, 1].
+   */
+  readonly numerator: Readonly<Partial<Record<CaseFact, number>>>;
+  /** Denominator: the cases with ANY of these facts (for `count`, the numerator's cases). */
+  readonly population: readonly CaseFact[];
   readonly definitionZh: string;
   readonly definitionEn: string;
 }
-
-const ONE: MetricTerm = {};
 
 /** Every indicator, in the order reports show them. */
 export const INDICATORS: readonly IndicatorDefinition[] = [
@@ -38,148 +150,152 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     nameZh: '上报数',
     nameEn: 'Reports',
     kind: 'count',
-    numerator: { 'a.report': 1 },
-    denominator: ONE,
-    definitionZh: '期内从各渠道收集的上报数（“我也遇到”附议不计）。',
-    definitionEn: 'Reports collected from every channel in the period ("me too" joins not counted).',
+    numerator: { reported: 1 },
+    population: ['reported'],
+    definitionZh: '期内从各渠道收集的上报案件数（“我也遇到”附议不另计）。',
+    definitionEn: 'Cases reported through any channel in the period ("me too" joins not counted again).',
   },
   {
     code: 'filing_rate',
     nameZh: '立案率',
     nameEn: 'Filing rate',
     kind: 'ratio',
-    numerator: { 'a.file': 1 },
-    denominator: { 'a.file': 1, 'a.reject': 1 },
-    definitionZh: '立案数 ÷（立案数 + 不予立案数）。',
-    definitionEn: 'Filed ÷ (filed + rejected).',
+    numerator: { filed: 1 },
+    population: ['filed', 'rejected'],
+    definitionZh: '期内立案的案件数 ÷ 期内立案或不予立案的案件数。',
+    definitionEn: 'Cases filed in the period ÷ cases filed or rejected in the period.',
   },
   {
     code: 'on_time_filing_rate',
     nameZh: '按时立案率',
     nameEn: 'On-time filing rate',
     kind: 'ratio',
-    numerator: { 's.file.on_time': 1 },
-    denominator: { 's.file': 1 },
-    definitionZh: '在立案时限内作出受理决定（立案、不予立案或作废）的上报数 ÷ 作出受理决定的上报数。',
+    numerator: { filing_on_time: 1 },
+    population: ['filing_decided'],
+    definitionZh: '期内在立案时限内作出受理决定（立案、不予立案或作废）的案件数 ÷ 期内作出受理决定的案件数。',
     definitionEn:
-      'Reports whose filing decision (file, reject or void) was made within the filing deadline ÷ reports decided.',
+      'Cases whose filing decision (file, reject or void) in the period was within the filing deadline ÷ cases decided in the period.',
   },
   {
     code: 'accurate_filing_rate',
     nameZh: '准确立案率',
     nameEn: 'Accurate filing rate',
     kind: 'ratio',
-    numerator: { 'a.file': 1, 'a.void': -1, 'a.merge_into': -1 },
-    denominator: { 'a.file': 1 },
-    definitionZh: '（立案数 − 作废数 − 合并作废数）÷ 立案数。作废数含未立案即作废的上报，因此结果偏保守。',
-    definitionEn:
-      '(Filed − voided − merged as duplicates) ÷ filed. Voids include reports voided before filing, so the rate errs low.',
+    numerator: { filed_not_voided: 1 },
+    population: ['filed'],
+    definitionZh: '期内立案且至今未被作废或合并的案件数 ÷ 期内立案的案件数。',
+    definitionEn: 'Cases filed in the period and never voided or merged since ÷ cases filed in the period.',
   },
   {
     code: 'on_time_dispatch_rate',
     nameZh: '按时派遣率',
     nameEn: 'On-time dispatch rate',
     kind: 'ratio',
-    numerator: { 's.dispatch.on_time': 1 },
-    denominator: { 'a.file': 1, 'a.reopen': 1 },
-    definitionZh: '在派遣时限内派遣的案件数 ÷ 应派遣案件数（立案数 + 重新办理数）。',
+    numerator: { dispatch_on_time: 1 },
+    population: ['dispatch_due'],
+    definitionZh:
+      '期内被派遣且每次都在派遣时限内的案件数 ÷ 应派遣案件数（期内立案、重新办理或被派遣的案件；一个案件派遣多次只计一次）。',
     definitionEn:
-      'Cases dispatched within the dispatch deadline ÷ cases due for dispatch (filed + reopened).',
+      'Cases dispatched in the period, every time within the dispatch deadline ÷ cases due for dispatch (filed, reopened or dispatched in the period; a case dispatched twice counts once).',
   },
   {
     code: 'accurate_dispatch_rate',
     nameZh: '准确派遣率',
     nameEn: 'Dispatch accuracy',
     kind: 'ratio',
-    numerator: { 'a.dispatch': 1, 'a.return': -1, 'a.reassign': -1 },
-    denominator: { 'a.dispatch': 1 },
-    definitionZh: '（派遣数 − 回退数 − 改派数）÷ 派遣数：没有被部门回退或改派的派遣所占比例。',
+    numerator: { dispatched_clean: 1 },
+    population: ['dispatched'],
+    definitionZh: '期内被派遣且期内没有被部门回退或改派的案件数 ÷ 期内被派遣的案件数。',
     definitionEn:
-      '(Dispatches − returns − reassignments) ÷ dispatches: the share not returned by the department or reassigned.',
+      'Cases dispatched in the period and neither returned by a department nor reassigned in it ÷ cases dispatched in the period.',
   },
   {
     code: 'handling_rate',
     nameZh: '处置率',
     nameEn: 'Handling rate',
     kind: 'ratio',
-    numerator: { 's.handle': 1 },
-    denominator: { 'a.dispatch': 1, 'a.verify_fail': 1 },
-    definitionZh: '处置阶段完成的案件数 ÷ 应处置案件数（派遣数 + 返工数）。',
+    numerator: { handled: 1 },
+    population: ['handling_due'],
+    definitionZh:
+      '期内处置完成（部门全部反馈；回退不算）的案件数 ÷ 应处置案件数（期内被派遣、吹哨、返工或处置完成的案件）。',
     definitionEn:
-      'Cases whose handling stage ended ÷ cases due for handling (dispatched + sent back for rework).',
+      'Cases handled in the period (every department reported back; a return does not count) ÷ cases due for handling (dispatched, whistled, sent back for rework or handled in the period).',
   },
   {
     code: 'on_time_handling_rate',
     nameZh: '按期处置率',
     nameEn: 'On-time handling rate',
     kind: 'ratio',
-    numerator: { 's.handle.on_time': 1 },
-    denominator: { 'a.dispatch': 1, 'a.verify_fail': 1 },
-    definitionZh: '在处置时限（含批准的延期）内完成处置的案件数 ÷ 应处置案件数（派遣数 + 返工数）。',
+    numerator: { handled_on_time: 1 },
+    population: ['handling_due'],
+    definitionZh: '期内在处置时限（含批准的延期）内处置完成的案件数 ÷ 应处置案件数。',
     definitionEn:
-      'Cases handled within the handling deadline (approved extensions included) ÷ cases due for handling (dispatched + rework).',
+      'Cases handled in the period within the handling deadline (approved extensions included) ÷ cases due for handling.',
   },
   {
     code: 'closure_rate',
     nameZh: '结案率',
     nameEn: 'Closure rate',
     kind: 'ratio',
-    numerator: { 'a.verify_pass': 1 },
-    denominator: { 's.handle': 1 },
-    definitionZh: '核查结案数 ÷ 应结案数（处置阶段完成的案件数）。',
-    definitionEn: 'Cases verified and closed ÷ cases due for closing (handling stage ended).',
+    numerator: { closed: 1 },
+    population: ['closing_due'],
+    definitionZh: '期内核查结案的案件数 ÷ 应结案案件数（期内处置完成或作出核查结论的案件）。',
+    definitionEn:
+      'Cases verified and closed in the period ÷ cases due for closing (handled or verified in the period).',
   },
   {
     code: 'on_time_closure_rate',
     nameZh: '按期结案率',
     nameEn: 'On-time closure rate',
     kind: 'ratio',
-    numerator: { 's.verify.on_time': 1 },
-    denominator: { 's.handle': 1 },
-    definitionZh: '在核查时限内作出核查结论的案件数 ÷ 应结案数（处置阶段完成的案件数）。',
-    definitionEn:
-      'Cases whose verification was concluded within the verification deadline ÷ cases due for closing (handling stage ended).',
+    numerator: { verification_on_time: 1 },
+    population: ['closing_due'],
+    definitionZh: '期内在核查时限内作出核查结论的案件数 ÷ 应结案案件数。',
+    definitionEn: 'Cases verified in the period within the verification deadline ÷ cases due for closing.',
   },
   {
     code: 'rework_rate',
     nameZh: '返工率',
     nameEn: 'Rework rate',
     kind: 'ratio',
-    numerator: { 'a.verify_fail': 1 },
-    denominator: { 's.handle': 1 },
-    definitionZh: '核查不通过退回原部门返工的次数 ÷ 处置完成的案件数。',
-    definitionEn: 'Failed verifications sent back to the same department(s) ÷ cases whose handling ended.',
+    numerator: { reworked: 1 },
+    population: ['closing_due'],
+    definitionZh: '期内核查不通过、退回原部门返工的案件数 ÷ 应结案案件数。',
+    definitionEn:
+      'Cases that failed verification in the period and went back for rework ÷ cases due for closing.',
   },
   {
     code: 'hotline_response_rate',
     nameZh: '12345 响应率',
     nameEn: '12345 response rate',
     kind: 'ratio',
-    numerator: { 'a.evaluate': 1 },
-    denominator: { 'a.verify_pass': 1 },
-    definitionZh: '已回访（取得评价）的案件数 ÷ 应回访的案件数（核查结案数）。',
-    definitionEn: 'Cases followed up with an evaluation ÷ cases due for follow-up (verified and closed).',
+    numerator: { evaluated: 1 },
+    population: ['follow_up_due'],
+    definitionZh: '期内已回访（取得评价）的案件数 ÷ 应回访的案件数（期内结案或回访的案件）。',
+    definitionEn:
+      'Cases followed up with an evaluation in the period ÷ cases due for follow-up (closed or followed up in the period).',
   },
   {
     code: 'hotline_resolution_rate',
     nameZh: '12345 解决率',
     nameEn: '12345 resolution rate',
     kind: 'ratio',
-    numerator: { 'e.satisfied': 1, 'e.basically_satisfied': 1 },
-    denominator: { 'a.evaluate': 1 },
-    definitionZh: '回访中诉求人认可已解决（满意或基本满意）的数量 ÷ 有效回访数。',
+    numerator: { resolved: 1 },
+    population: ['evaluated'],
+    definitionZh: '期内最后一次评价为满意或基本满意（诉求人认可已解决）的案件数 ÷ 期内回访的案件数。',
     definitionEn:
-      'Follow-ups where the caller accepts the problem as solved (satisfied or basically) ÷ valid follow-ups.',
+      'Cases whose last evaluation in the period was satisfied or basically satisfied ÷ cases followed up in the period.',
   },
   {
     code: 'hotline_satisfaction_rate',
     nameZh: '12345 满意率',
     nameEn: '12345 satisfaction rate',
     kind: 'ratio',
-    numerator: { 'e.satisfied': 1, 'e.basically_satisfied': 0.9 },
-    denominator: { 'a.evaluate': 1 },
-    definitionZh: '（满意数 + 0.9 × 基本满意数）÷ 有效回访数。',
-    definitionEn: '(Satisfied + 0.9 × basically satisfied) ÷ valid follow-ups.',
+    numerator: { satisfied: 1, basically_satisfied: 0.9 },
+    population: ['evaluated'],
+    definitionZh: '（满意案件数 + 0.9 × 基本满意案件数）÷ 期内回访的案件数；按每个案件期内最后一次评价计。',
+    definitionEn:
+      '(Satisfied cases + 0.9 × basically satisfied cases) ÷ cases followed up in the period, by each case’s last evaluation in it.',
   },
 ];
 
@@ -242,33 +358,42 @@ export function gradeOf(score: number): 'A' | 'B' | 'C' | 'D' | 'E' {
   return 'E';
 }
 
-/** Every metric any indicator reads (the repository only sums these). */
-export function metricsUsed(): string[] {
-  const out = new Set<string>();
+/** A set of cases to count: those with ANY fact of `any` and EVERY fact of `all`. */
+export interface CaseCount {
+  readonly any: readonly CaseFact[];
+  readonly all: readonly CaseFact[];
+}
+
+/**
+ * Every case count the indicators need, keyed: `pop:<code>` for a population and
+ * `num:<code>:<fact>` for the population's cases with one numerator fact. The repository counts
+ * them in one statement; computeIndicators combines them.
+ */
+export function caseCountsNeeded(): Map<string, CaseCount> {
+  const out = new Map<string, CaseCount>();
   for (const d of INDICATORS) {
-    for (const m of Object.keys(d.numerator)) out.add(m);
-    for (const m of Object.keys(d.denominator)) out.add(m);
+    out.set(`pop:${d.code}`, { any: d.population, all: [] });
+    for (const fact of Object.keys(d.numerator) as CaseFact[]) {
+      out.set(`num:${d.code}:${fact}`, { any: d.population, all: [fact] });
+    }
   }
-  return [...out].sort();
+  return out;
 }
 
-/** Evaluates a term over metric totals (missing metrics count 0). */
-export function evalTerm(term: MetricTerm, totals: ReadonlyMap<string, number>): number {
-  let sum = 0;
-  for (const [metric, weight] of Object.entries(term)) sum += weight * (totals.get(metric) ?? 0);
-  return sum;
-}
-
-/** One computed indicator. */
+/** One computed indicator, with its written definition (shown next to the figure). */
 export interface IndicatorValue {
   code: string;
   nameZh: string;
   nameEn: string;
   kind: 'count' | 'ratio';
+  /** Cases counted above the line (weighted for the satisfaction rate). */
   numerator: number;
+  /** Cases of the population; null for counts. */
   denominator: number | null;
-  /** The ratio (0–1 for most), the count for `count` indicators, null when the denominator is 0. */
+  /** The ratio in [0, 1], the count for `count` indicators, null when the population is empty. */
   value: number | null;
+  definitionZh: string;
+  definitionEn: string;
 }
 
 /** One computed composite score. */
@@ -282,27 +407,29 @@ export interface CompositeValue {
   grade: 'A' | 'B' | 'C' | 'D' | 'E' | null;
 }
 
-/** Computes every indicator from metric totals: the one formula the API, CLI and tests share. */
-export function computeIndicators(totals: ReadonlyMap<string, number>): IndicatorValue[] {
+/**
+ * Computes every indicator from the case counts of caseCountsNeeded (missing keys count 0): the
+ * one formula the API, the CLI and the tests share.
+ */
+export function computeIndicators(counts: ReadonlyMap<string, number>): IndicatorValue[] {
   return INDICATORS.map((d) => {
-    const numerator = round(evalTerm(d.numerator, totals));
-    if (d.kind === 'count') {
-      return {
-        code: d.code,
-        nameZh: d.nameZh,
-        nameEn: d.nameEn,
-        kind: d.kind,
-        numerator,
-        denominator: null,
-        value: numerator,
-      };
+    let numerator = 0;
+    for (const [fact, weight] of Object.entries(d.numerator)) {
+      numerator += (weight ?? 0) * (counts.get(`num:${d.code}:${fact}`) ?? 0);
     }
-    const denominator = round(evalTerm(d.denominator, totals));
-    return {
+    numerator = round(numerator);
+    const base = {
       code: d.code,
       nameZh: d.nameZh,
       nameEn: d.nameEn,
       kind: d.kind,
+      definitionZh: d.definitionZh,
+      definitionEn: d.definitionEn,
+    };
+    if (d.kind === 'count') return { ...base, numerator, denominator: null, value: numerator };
+    const denominator = counts.get(`pop:${d.code}`) ?? 0;
+    return {
+      ...base,
       numerator,
       denominator,
       value: denominator === 0 ? null : round(numerator / denominator),
@@ -310,7 +437,11 @@ export function computeIndicators(totals: ReadonlyMap<string, number>): Indicato
   });
 }
 
-/** Computes the composite scores from indicator values and the city's weights. */
+/**
+ * Computes the composite scores from indicator values and the city's weights. The score is the
+ * weighted mean of rates in [0, 1] (divided by the weights' sum, which setWeights keeps at 1), so
+ * it lies in [0, 100] whatever is stored.
+ */
 export function computeComposites(
   values: readonly IndicatorValue[],
   weights: ReadonlyMap<string, Record<string, number>>,
@@ -319,6 +450,7 @@ export function computeComposites(
   return COMPOSITES.map((c) => {
     const w = weights.get(c.code) ?? { ...c.weights };
     let score: number | null = 0;
+    let sum = 0;
     for (const [code, weight] of Object.entries(w)) {
       const v = byCode.get(code);
       if (v === null || v === undefined) {
@@ -326,8 +458,9 @@ export function computeComposites(
         break;
       }
       score += weight * v;
+      sum += weight;
     }
-    const scaled = score === null ? null : round(100 * score);
+    const scaled = score === null || sum <= 0 ? null : round((100 * score) / sum);
     return {
       code: c.code,
       nameZh: c.nameZh,

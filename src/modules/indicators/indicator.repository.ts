@@ -1,4 +1,54 @@
 import type { Queryable } from '../../db/db.js';
+import type { CaseCount, CaseFact } from './indicator-definitions.js';
+
+const on = (cond: string) => `COALESCE(bool_and(ev.on_time IS TRUE) FILTER (WHERE ${cond}), false)`;
+const FILE_DONE = `ev.stage_done = 'file'`;
+const DISPATCH_DONE = `ev.action IN ('dispatch', 'whistle') AND ev.stage_done = 'dispatch'`;
+const HANDLE_DONE = `ev.action = 'report_back' AND ev.stage_done = 'handle'`;
+const VERIFY_DONE = `ev.action IN ('verify_pass', 'verify_fail') AND ev.stage_done = 'verify'`;
+const LAST_RESULT = `(array_agg(ev.result ORDER BY ev.id DESC) FILTER (WHERE ev.action = 'evaluate'))[1]`;
+const any = (cond: string) => `bool_or(${cond})`;
+
+/**
+ * The SQL of each fact over one case's events in the period (`ev`, grouped by case): the only
+ * place facts become SQL. CASE_FACT_TEXT in indicator-definitions.ts says the same in words, and
+ * the property test recounts them in TypeScript.
+ */
+const FACT_SQL: Readonly<Record<CaseFact, string>> = {
+  reported: any(`ev.action = 'report'`),
+  filed: any(`ev.action = 'file'`),
+  rejected: any(`ev.action = 'reject'`),
+  filing_decided: any(FILE_DONE),
+  filing_on_time: on(FILE_DONE),
+  filed_not_voided: `(${any(`ev.action = 'file'`)} AND NOT EXISTS (SELECT 1 FROM case_events v
+      WHERE v.case_id = ev.case_id AND v.action IN ('void', 'merge_into')))`,
+  dispatch_due: any(`ev.action IN ('file', 'reopen') OR (${DISPATCH_DONE})`),
+  dispatch_done: any(DISPATCH_DONE),
+  dispatch_on_time: on(DISPATCH_DONE),
+  dispatched: any(`ev.action = 'dispatch'`),
+  dispatched_clean: `(${any(`ev.action = 'dispatch'`)} AND NOT ${any(`ev.action IN ('return', 'reassign')`)})`,
+  handling_due: any(`ev.action IN ('dispatch', 'whistle', 'verify_fail') OR (${HANDLE_DONE})`),
+  handled: any(HANDLE_DONE),
+  handled_on_time: on(HANDLE_DONE),
+  closing_due: any(`(${HANDLE_DONE}) OR (${VERIFY_DONE})`),
+  verification_done: any(VERIFY_DONE),
+  verification_on_time: on(VERIFY_DONE),
+  closed: any(`ev.action = 'verify_pass'`),
+  reworked: any(`ev.action = 'verify_fail'`),
+  follow_up_due: any(`ev.action IN ('verify_pass', 'evaluate')`),
+  evaluated: any(`ev.action = 'evaluate'`),
+  resolved: `COALESCE(${LAST_RESULT} IN ('satisfied', 'basically_satisfied'), false)`,
+  satisfied: `COALESCE(${LAST_RESULT} = 'satisfied', false)`,
+  basically_satisfied: `COALESCE(${LAST_RESULT} = 'basically_satisfied', false)`,
+};
+
+/** The instants a range of local days covers: [start of `from`, start of the day after `to`). */
+function periodBounds(f: { from: string; to: string }): [Date, Date] {
+  // Local days are Asia/Shanghai (UTC+8, no DST), as in localDay().
+  const start = new Date(`${f.from}T00:00:00+08:00`);
+  const end = new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000);
+  return [start, end];
+}
 
 /** Which rollup rows an indicator query sums. */
 export interface RollupFilter {
@@ -53,15 +103,64 @@ export class IndicatorRepository {
     return new Map(rows.map((r) => [r.metric, Number(r.n)]));
   }
 
-  /** Per-actor action counts from the event log (worker indicators; the rollup has no actor). */
+  /**
+   * Counts cases over the event log of the period: for each key, the cases whose facts (FACT_SQL
+   * over the case's events in the period, area and department) include ANY of `any` and ALL of
+   * `all`. One statement for every count, so they are read at one point in time.
+   */
+  async caseCounts(
+    q: Queryable,
+    f: RollupFilter,
+    counts: ReadonlyMap<string, CaseCount>,
+  ): Promise<Map<string, number>> {
+    const params: unknown[] = periodBounds(f);
+    let where = 'e.at >= $1 AND e.at < $2';
+    if (f.within !== undefined) {
+      params.push(`${f.within}%`);
+      where += ` AND c.grid_code LIKE $${params.length}`;
+    }
+    if (f.department !== undefined) {
+      params.push(f.department);
+      where += ` AND e.department_code = $${params.length}`;
+    }
+    const facts = [...new Set([...counts.values()].flatMap((c) => [...c.any, ...c.all]))];
+    const keys = [...counts.keys()];
+    if (keys.length === 0) return new Map();
+    const selects = keys.map((key, i) => {
+      const c = counts.get(key)!;
+      const anyOf = c.any.length === 0 ? 'TRUE' : c.any.map((x) => `pc.${x}`).join(' OR ');
+      const allOf = c.all.map((x) => ` AND pc.${x}`).join('');
+      return `count(*) FILTER (WHERE (${anyOf})${allOf})::int AS c${i}`;
+    });
+    const { rows } = await q.query<Record<string, number>>(
+      `WITH ev AS (
+         SELECT e.id, e.case_id, e.action, e.stage_done, e.on_time, e.data->>'result' AS result
+         FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ${where}
+       ), pc AS (
+         SELECT ev.case_id, ${facts.map((x) => `${FACT_SQL[x]} AS ${x}`).join(',\n                ')}
+         FROM ev GROUP BY ev.case_id
+       )
+       SELECT ${selects.join(', ')} FROM pc`,
+      params,
+    );
+    const row = rows[0] ?? {};
+    return new Map(keys.map((key, i) => [key, Number(row[`c${i}`] ?? 0)]));
+  }
+
+  /**
+   * Per-actor work from the event log (worker indicators; the rollup has no actor): events per
+   * action, and per actor the cases where they ended a stage clock (`stageActions`) and the cases
+   * where every such stage end was on time — counts of cases, so the rate stays in [0, 1].
+   */
   async actorTotals(
     q: Queryable,
     f: RollupFilter,
-  ): Promise<Array<{ actorId: string; actorName: string; action: string; n: number; onTime: number }>> {
-    // Local days are Asia/Shanghai (UTC+8, no DST), as in localDay().
-    const start = new Date(`${f.from}T00:00:00+08:00`);
-    const end = new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000);
-    const params: unknown[] = [start, end];
+    stageActions: readonly string[],
+  ): Promise<{
+    actions: Array<{ actorId: string; actorName: string; action: string; n: number }>;
+    stages: Array<{ actorId: string; casesDone: number; casesOnTime: number }>;
+  }> {
+    const params: unknown[] = periodBounds(f);
     let where = `e.actor_id IS NOT NULL AND e.actor_kind = 'user' AND e.at >= $1 AND e.at < $2`;
     if (f.within !== undefined) {
       params.push(`${f.within}%`);
@@ -71,26 +170,35 @@ export class IndicatorRepository {
       params.push(f.department);
       where += ` AND e.department_code = $${params.length}`;
     }
-    const { rows } = await q.query<{
-      actor_id: string;
-      actor_name: string;
-      action: string;
-      n: number;
-      on_time: number;
-    }>(
-      `SELECT e.actor_id, max(e.actor_name) AS actor_name, e.action, count(*)::int AS n,
-              count(*) FILTER (WHERE e.on_time)::int AS on_time
+    const { rows } = await q.query<{ actor_id: string; actor_name: string; action: string; n: number }>(
+      `SELECT e.actor_id, max(e.actor_name) AS actor_name, e.action, count(*)::int AS n
        FROM case_events e JOIN cases c ON c.id = e.case_id
        WHERE ${where} GROUP BY e.actor_id, e.action ORDER BY e.actor_id, e.action`,
       params,
     );
-    return rows.map((r) => ({
-      actorId: r.actor_id,
-      actorName: r.actor_name,
-      action: r.action,
-      n: Number(r.n),
-      onTime: Number(r.on_time),
-    }));
+    params.push([...stageActions]);
+    const stages = await q.query<{ actor_id: string; done: number; on_time: number }>(
+      `SELECT actor_id, count(*)::int AS done, count(*) FILTER (WHERE all_on_time)::int AS on_time
+       FROM (SELECT e.actor_id, e.case_id, bool_and(e.on_time IS TRUE) AS all_on_time
+             FROM case_events e JOIN cases c ON c.id = e.case_id
+             WHERE ${where} AND e.stage_done IS NOT NULL AND e.action = ANY($${params.length}::text[])
+             GROUP BY e.actor_id, e.case_id) per_case
+       GROUP BY actor_id ORDER BY actor_id`,
+      params,
+    );
+    return {
+      actions: rows.map((r) => ({
+        actorId: r.actor_id,
+        actorName: r.actor_name,
+        action: r.action,
+        n: Number(r.n),
+      })),
+      stages: stages.rows.map((r) => ({
+        actorId: r.actor_id,
+        casesDone: Number(r.done),
+        casesOnTime: Number(r.on_time),
+      })),
+    };
   }
 
   /** Whether a current area has this code. */

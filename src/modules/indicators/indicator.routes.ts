@@ -29,6 +29,8 @@ const IndicatorValueDto = Type.Object({
   numerator: Type.Number(),
   denominator: Nullable(Type.Number()),
   value: Nullable(Type.Number()),
+  definitionZh: Type.String(),
+  definitionEn: Type.String(),
 });
 
 const Weights = Type.Record(Type.String(), Type.Number());
@@ -62,11 +64,12 @@ const DefinitionsDto = Type.Object({
       nameEn: Type.String(),
       kind: Type.String(),
       numerator: Term,
-      denominator: Term,
+      population: Type.Array(Type.String()),
       definitionZh: Type.String(),
       definitionEn: Type.String(),
     }),
   ),
+  facts: Type.Record(Type.String(), Type.Object({ zh: Type.String(), en: Type.String() })),
   composites: Type.Array(
     Type.Object({
       code: Type.String(),

@@ -1,6 +1,6 @@
 /**
  * Indicator use cases: compute the closed-loop indicators of an area (any level), department and
- * period from the write-time rollups; recount the rollups from the event log; change the weights
+ * period as counts of cases over the event log (indicator-definitions.ts); recount the rollups from the event log; change the weights
  * of composite scores. Formulas live in indicator-definitions.ts only.
  */
 
@@ -15,8 +15,10 @@ import { IndicatorErrors } from './indicator.errors.js';
 import { indicatorPolicy } from './indicator.policy.js';
 import { IndicatorRepository, type RollupFilter, type RollupRow } from './indicator.repository.js';
 import {
+  CASE_FACT_TEXT,
   COMPOSITES,
   type CompositeValue,
+  caseCountsNeeded,
   computeComposites,
   computeIndicators,
   INDICATORS,
@@ -39,7 +41,7 @@ export interface IndicatorReport {
   department: string | null;
   from: string;
   to: string;
-  /** The raw metric totals the ratios were computed from. */
+  /** Event counts of the period from the rollups (`a.<action>`, …), for reference. */
   totals: Record<string, number>;
   indicators: IndicatorValue[];
   composites: CompositeValue[];
@@ -51,7 +53,7 @@ export interface WorkerIndicators {
   actorName: string;
   /** Action → count. */
   actions: Record<string, number>;
-  /** Stage completions by this person and how many were on time. */
+  /** Cases where this person ended a stage clock, and those where every such end was on time. */
   stagesDone: number;
   stagesOnTime: number;
   onTimeRate: number | null;
@@ -78,7 +80,14 @@ export interface RecountReport {
 
 /** The written definitions with the weights currently in force. */
 export interface DefinitionsReport {
-  indicators: IndicatorDefinition[];
+  indicators: Array<
+    Omit<IndicatorDefinition, 'population' | 'numerator'> & {
+      population: string[];
+      numerator: Record<string, number>;
+    }
+  >;
+  /** What each fact an indicator counts means. */
+  facts: typeof CASE_FACT_TEXT;
   composites: Array<(typeof COMPOSITES)[number] & { defaultWeights: Record<string, number> }>;
 }
 
@@ -101,14 +110,13 @@ export class IndicatorService {
     if (query.within !== undefined && !(await this.repo.areaExists(db, query.within))) {
       throw IndicatorErrors.AreaNotFound({ params: { code: query.within }, field: 'querystring/within' });
     }
-    const totals = await this.repo.totals(db, filterOf(query));
-    const weights = await this.repo.weights(db);
-    return reportOf(query, totals, weights);
-  }
-
-  /** The same report computed from given totals (the property test compares it with a recount). */
-  reportFromTotals(query: IndicatorQuery, totals: ReadonlyMap<string, number>): IndicatorReport {
-    return reportOf(query, totals, new Map());
+    const filter = filterOf(query);
+    const [totals, counts, weights] = await Promise.all([
+      this.repo.totals(db, filter),
+      this.repo.caseCounts(db, filter, caseCountsNeeded()),
+      this.repo.weights(db),
+    ]);
+    return reportOf(query, totals, counts, weights);
   }
 
   /** Per-person counts of what staff did in an area and period (event log; optional drill-down). */
@@ -116,9 +124,9 @@ export class IndicatorService {
     indicatorPolicy.assertPermits(actor, 'read');
     checkPeriod(query.from, query.to);
     indicatorPolicy.assert(actor, 'read', { areaCode: query.within ?? null });
-    const rows = await this.repo.actorTotals(this.deps.db, filterOf(query));
+    const { actions, stages } = await this.repo.actorTotals(this.deps.db, filterOf(query), STAGE_ACTIONS);
     const byActor = new Map<string, WorkerIndicators>();
-    for (const r of rows) {
+    for (const r of actions) {
       const w = byActor.get(r.actorId) ?? {
         actorId: r.actorId,
         actorName: r.actorName,
@@ -128,20 +136,28 @@ export class IndicatorService {
         onTimeRate: null,
       };
       w.actions[r.action] = r.n;
-      w.stagesOnTime += r.onTime;
       byActor.set(r.actorId, w);
     }
-    return [...byActor.values()].map((w) => {
-      const stagesDone = STAGE_ACTIONS.reduce((s, a) => s + (w.actions[a] ?? 0), 0);
-      return { ...w, stagesDone, onTimeRate: stagesDone === 0 ? null : w.stagesOnTime / stagesDone };
-    });
+    for (const r of stages) {
+      const w = byActor.get(r.actorId);
+      if (!w) continue;
+      w.stagesDone = r.casesDone;
+      w.stagesOnTime = r.casesOnTime;
+      w.onTimeRate = r.casesDone === 0 ? null : r.casesOnTime / r.casesDone;
+    }
+    return [...byActor.values()];
   }
 
   /** The written definitions and the weights in force (public: anyone may check how we count). */
   async definitions(): Promise<DefinitionsReport> {
     const weights = await this.repo.weights(this.deps.db);
     return {
-      indicators: [...INDICATORS],
+      indicators: INDICATORS.map((d) => ({
+        ...d,
+        numerator: { ...d.numerator },
+        population: [...d.population],
+      })),
+      facts: CASE_FACT_TEXT,
       composites: COMPOSITES.map((c) => ({
         ...c,
         weights: weights.get(c.code) ?? { ...c.weights },
@@ -272,9 +288,10 @@ function filterOf(q: IndicatorQuery): RollupFilter {
 function reportOf(
   query: IndicatorQuery,
   totals: ReadonlyMap<string, number>,
+  counts: ReadonlyMap<string, number>,
   weights: ReadonlyMap<string, Record<string, number>>,
 ): IndicatorReport {
-  const indicators = computeIndicators(totals);
+  const indicators = computeIndicators(counts);
   return {
     within: query.within ?? null,
     department: query.department ?? null,
