@@ -50,6 +50,24 @@ function periodBounds(f: { from: string; to: string }): [Date, Date] {
   return [start, end];
 }
 
+/**
+ * The WHERE condition on case events `e` joined to their case `c` for the filter's period, area and
+ * department; pushes its parameters onto `params` (which must be empty: the period is $1, $2).
+ */
+function eventWhere(f: RollupFilter, params: unknown[]): string {
+  params.push(...periodBounds(f));
+  let where = 'e.at >= $1 AND e.at < $2';
+  if (f.within !== undefined) {
+    params.push(`${f.within}%`);
+    where += ` AND c.grid_code LIKE $${params.length}`;
+  }
+  if (f.department !== undefined) {
+    params.push(f.department);
+    where += ` AND e.department_code = $${params.length}`;
+  }
+  return where;
+}
+
 /** Which rollup rows an indicator query sums. */
 export interface RollupFilter {
   /** Area code prefix (any level); undefined = the whole city. */
@@ -113,16 +131,8 @@ export class IndicatorRepository {
     f: RollupFilter,
     counts: ReadonlyMap<string, CaseCount>,
   ): Promise<Map<string, number>> {
-    const params: unknown[] = periodBounds(f);
-    let where = 'e.at >= $1 AND e.at < $2';
-    if (f.within !== undefined) {
-      params.push(`${f.within}%`);
-      where += ` AND c.grid_code LIKE $${params.length}`;
-    }
-    if (f.department !== undefined) {
-      params.push(f.department);
-      where += ` AND e.department_code = $${params.length}`;
-    }
+    const params: unknown[] = [];
+    const where = eventWhere(f, params);
     const facts = [...new Set([...counts.values()].flatMap((c) => [...c.any, ...c.all]))];
     const keys = [...counts.keys()];
     if (keys.length === 0) return new Map();
@@ -160,16 +170,8 @@ export class IndicatorRepository {
     actions: Array<{ actorId: string; actorName: string; action: string; n: number }>;
     stages: Array<{ actorId: string; casesDone: number; casesOnTime: number }>;
   }> {
-    const params: unknown[] = periodBounds(f);
-    let where = `e.actor_id IS NOT NULL AND e.actor_kind = 'user' AND e.at >= $1 AND e.at < $2`;
-    if (f.within !== undefined) {
-      params.push(`${f.within}%`);
-      where += ` AND c.grid_code LIKE $${params.length}`;
-    }
-    if (f.department !== undefined) {
-      params.push(f.department);
-      where += ` AND e.department_code = $${params.length}`;
-    }
+    const params: unknown[] = [];
+    const where = `e.actor_id IS NOT NULL AND e.actor_kind = 'user' AND ${eventWhere(f, params)}`;
     const { rows } = await q.query<{ actor_id: string; actor_name: string; action: string; n: number }>(
       `SELECT e.actor_id, max(e.actor_name) AS actor_name, e.action, count(*)::int AS n
        FROM case_events e JOIN cases c ON c.id = e.case_id
