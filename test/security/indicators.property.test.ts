@@ -401,7 +401,13 @@ describeEachDriver('indicators: every rate counts cases and lies in [0, 1]', (t)
           checked += 1;
         },
       ),
-      { numRuns: NUM_RUNS, endOnFailure: true },
+      // A fixed seed (override with INDICATOR_PROPERTY_SEED): unseeded, 20 runs now and then never
+      // reached an evaluation, and the coverage check below failed without any indicator being wrong.
+      {
+        numRuns: NUM_RUNS,
+        endOnFailure: true,
+        seed: Number(process.env.INDICATOR_PROPERTY_SEED ?? 20261207),
+      },
     );
     expect(checked).toBe(NUM_RUNS);
     expect([...refused.keys()].filter((k) => !k.startsWith('reassign') && !k.startsWith('whistle'))).toEqual(
