@@ -80,6 +80,14 @@ export class FieldCipher {
   }
 }
 
+/**
+ * One spelling per phone, so its lookup hash matches however it was typed: strips spaces,
+ * brackets and a +86 prefix (`+86 138 1234 5678` → `13812345678`).
+ */
+export function normalisePhone(raw: string): string {
+  return raw.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '');
+}
+
 /** `13812345678` → `138****5678`; shorter numbers keep only their last 2 digits. */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\s|-/g, '');

@@ -5,6 +5,7 @@
  */
 
 import path from 'node:path';
+import { DomainEvents } from '../kernel/domain-events.js';
 import { FieldCipher } from '../lib/privacy.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { AuditService } from '../modules/audit/audit.service.js';
@@ -19,6 +20,7 @@ import { CaseQueryService } from '../modules/cases/case-query.service.js';
 import { CaseSupport } from '../modules/cases/case-support.js';
 import { CaseWorkflowService } from '../modules/cases/case-workflow.service.js';
 import { DeadlineScheduler } from '../modules/cases/deadline-scheduler.js';
+import { ReporterLinks } from '../modules/cases/reporter-link.js';
 import { dashboardRoutes } from '../modules/dashboard/dashboard.routes.js';
 import { DashboardService } from '../modules/dashboard/dashboard.service.js';
 import { deviceRoutes } from '../modules/devices/device.routes.js';
@@ -66,7 +68,8 @@ export function createServices(ctx: AppContext) {
   });
   const locate = new LocateService(ctx.db, ctx.log);
   const cipher = new FieldCipher(ctx.config.dataKey);
-  const identity = createIdentityServices(ctx, audit, ctx.messageSender);
+  const events = new DomainEvents();
+  const identity = createIdentityServices(ctx, audit, ctx.messageSender, events);
   const caseSupport = new CaseSupport({
     db: ctx.db,
     clock: ctx.clock,
@@ -76,6 +79,7 @@ export function createServices(ctx: AppContext) {
     repo: new CaseRepository(),
     messages: identity.messages,
   });
+  events.on('identity.phone_verified', new ReporterLinks(caseSupport).onPhoneVerified);
   return {
     cipher,
     cases: {

@@ -7,7 +7,7 @@
 
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
-import type { FieldCipher } from '../../lib/privacy.js';
+import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
 import { ThrottleRepository } from '../identity/throttle.repository.js';
 import { CaseErrors } from './case.errors.js';
 
@@ -38,7 +38,7 @@ export class AnonReportLimiter {
       if (s.hits > perAddress) throw tooMany(s.windowStart, ADDRESS_WINDOW_MS, now);
     }
     if (perPhone > 0 && phone) {
-      const key = `report-phone:${cipher.lookupHash(phone)}`;
+      const key = `report-phone:${cipher.lookupHash(normalisePhone(phone))}`;
       const s = await this.throttle.hit(db, key, now, PHONE_WINDOW_MS);
       if (s.hits > perPhone) throw tooMany(s.windowStart, PHONE_WINDOW_MS, now);
     }

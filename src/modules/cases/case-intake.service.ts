@@ -6,6 +6,7 @@
 import { type Queryable, sqlState } from '../../db/db.js';
 import { Batcher, type Outcome } from '../../lib/batcher.js';
 import { AppError, CommonErrors } from '../../lib/errors.js';
+import { normalisePhone } from '../../lib/privacy.js';
 import type { Actor } from '../identity/actor.js';
 import { codeWithin } from '../identity/policy.js';
 import { uploadKeyHash } from '../photos/upload-key.js';
@@ -154,6 +155,8 @@ export class CaseIntakeService {
         departments: [],
         reporterUserIds: [],
       });
+    // One spelling per phone: its lookup hash finds the reporter's cases when they sign in with it.
+    const phone = input.reporterPhone ? normalisePhone(input.reporterPhone) : null;
     const config = await this.s.intakeConfig();
     const category = this.category(config, input);
     if (category?.photoRequired && input.channel === 'patrol' && (input.photoIds?.length ?? 0) === 0) {
@@ -183,8 +186,8 @@ export class CaseIntakeService {
           ? actor.userId
           : null,
       reporterNameEnc: input.reporterName ? cipher.encrypt(input.reporterName) : null,
-      reporterPhoneEnc: input.reporterPhone ? cipher.encrypt(input.reporterPhone) : null,
-      reporterPhoneHash: input.reporterPhone ? cipher.lookupHash(input.reporterPhone) : null,
+      reporterPhoneEnc: phone ? cipher.encrypt(phone) : null,
+      reporterPhoneHash: phone ? cipher.lookupHash(phone) : null,
       externalRef: input.externalRef ?? null,
       reportedAt: now,
       updatedAt: now,
@@ -387,12 +390,13 @@ export class CaseIntakeService {
       const c = (await repo.findById(tx, found.id, true))!;
       if (['closed', 'evaluated', 'rejected', 'voided'].includes(c.state)) throw CaseErrors.NotJoinable();
       const userId = actor.kind === 'user' ? actor.userId : null;
-      const phoneHash = p.reporterPhone ? cipher.lookupHash(p.reporterPhone) : null;
+      const phone = p.reporterPhone ? normalisePhone(p.reporterPhone) : null;
+      const phoneHash = phone ? cipher.lookupHash(phone) : null;
       const added = await repo.addReporter(tx, {
         caseId: c.id,
         userId,
         phoneHash,
-        phoneEnc: p.reporterPhone ? cipher.encrypt(p.reporterPhone) : null,
+        phoneEnc: phone ? cipher.encrypt(phone) : null,
         nameEnc: p.reporterName ? cipher.encrypt(p.reporterName) : null,
         channel: 'resident',
         original: false,

@@ -279,10 +279,13 @@ export class CaseSupport {
     return events;
   }
 
-  /** Texts every reporter known only by phone (hotline callers, anonymous residents who left one). */
+  /**
+   * Texts every reporter who left a phone on the case (hotline callers, anonymous residents, and
+   * those of them who since signed in with it and were linked to their reports).
+   */
   private async smsReporters(tx: Queryable, c: CaseRecord, title: string): Promise<void> {
     const { rows } = await tx.query<{ phone_enc: string }>(
-      'SELECT DISTINCT phone_enc FROM case_reporters WHERE case_id = $1 AND user_id IS NULL AND phone_enc IS NOT NULL',
+      'SELECT DISTINCT phone_enc FROM case_reporters WHERE case_id = $1 AND phone_enc IS NOT NULL',
       [c.id],
     );
     for (const r of rows) {

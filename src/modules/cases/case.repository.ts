@@ -412,6 +412,28 @@ export class CaseRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /**
+   * Gives a user the reports made with their phone (anonymously, on the hotline, by Open311)
+   * before they signed in with it; cases they already report on keep their own row. Returns
+   * the cases that gained the user.
+   */
+  async linkPhoneReports(
+    q: Queryable,
+    userId: number,
+    phoneHash: string,
+  ): Promise<Array<{ id: number; publicCode: string; gridCode: string }>> {
+    const { rows } = await q.query<{ id: number; public_code: string; grid_code: string }>(
+      `WITH linked AS (
+         UPDATE case_reporters r SET user_id = $1
+          WHERE r.phone_hash = $2 AND r.user_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM case_reporters x WHERE x.case_id = r.case_id AND x.user_id = $1)
+         RETURNING r.case_id)
+       SELECT DISTINCT c.id, c.public_code, c.grid_code FROM cases c JOIN linked l ON l.case_id = c.id ORDER BY c.id`,
+      [userId, phoneHash],
+    );
+    return rows.map((r) => ({ id: Number(r.id), publicCode: r.public_code, gridCode: r.grid_code }));
+  }
+
   /** Number of reporters (original + "me too"). */
   async reporterCount(q: Queryable, caseId: number): Promise<number> {
     const { rows } = await q.query<{ n: number }>(

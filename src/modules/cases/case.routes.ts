@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FieldCipher } from '../../lib/privacy.js';
+import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
 import type { TypedApp } from '../../server/app.js';
 import { auditPurpose, RevealPurpose } from '../identity/reveal-purpose.js';
 import { UPLOAD_KEY_PATTERN } from '../photos/upload-key.js';
@@ -323,7 +323,7 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
         ...(q.channel ? { channel: q.channel } : {}),
         ...(q.department ? { departmentCode: q.department } : {}),
         ...(q.q ? { text: q.q } : {}),
-        ...(q.callerPhone ? { reporterPhoneHash: d.cipher.lookupHash(q.callerPhone) } : {}),
+        ...(q.callerPhone ? { reporterPhoneHash: d.cipher.lookupHash(normalisePhone(q.callerPhone)) } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
         limit: q.limit,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db, Queryable } from '../../db/db.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { Clock } from '../../lib/clock.js';
 import { FieldCipher, maskPhone } from '../../lib/privacy.js';
 import type { AuditWriter } from '../audit/audit.port.js';
@@ -7,6 +8,7 @@ import type { MessageSender } from '../messaging/message-sender.port.js';
 import type { Actor } from './actor.js';
 import type { BearerTokens } from './bearer-token.js';
 import { IdentityErrors } from './identity.errors.js';
+import type { PhoneVerified } from './identity.events.js';
 import { OtpRepository } from './otp.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { SessionRepository } from './session.repository.js';
@@ -94,6 +96,8 @@ export class AuthService {
     private readonly audit: AuditWriter,
     private readonly sender: MessageSender,
     readonly limits: AuthLimits = DEFAULT_AUTH_LIMITS,
+    /** Where `identity.phone_verified` is published (cases link reports made with the phone). */
+    private readonly events?: DomainEvents,
   ) {}
 
   /** Password sign-in that opens a cookie session. */
@@ -277,6 +281,15 @@ export class AuthService {
         details: { method: 'otp', client: 'session' },
         origin: meta.ip,
       });
+      // In the sign-in transaction: the resident owns their phone's earlier reports once signed in.
+      const verified: PhoneVerified = {
+        userId: user.id,
+        displayName: user.displayName,
+        phoneHash,
+        at: now,
+        origin: meta.ip,
+      };
+      await this.events?.publish(tx, 'identity.phone_verified', verified);
       return { user, session: await this.openSession(tx, user.id, meta) };
     });
     if (!outcome) {

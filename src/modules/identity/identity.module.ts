@@ -1,3 +1,4 @@
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import { FieldCipher } from '../../lib/privacy.js';
 import type { AppContext } from '../../server/context.js';
 import type { AuditWriter } from '../audit/audit.port.js';
@@ -16,6 +17,7 @@ export function createIdentityServices(
   ctx: Pick<AppContext, 'db' | 'clock' | 'config'>,
   audit: AuditWriter,
   sender?: MessageSender,
+  events?: DomainEvents,
 ) {
   const cipher = new FieldCipher(ctx.config.dataKey);
   const hasher = new PasswordHasher();
@@ -23,7 +25,7 @@ export function createIdentityServices(
     sender ?? new OutboxMessageSender(cipher, ctx.clock, { showSecrets: ctx.config.env === 'development' });
   const tokens = new BearerTokens(ctx.config.sessionSecret, ctx.clock);
   return {
-    auth: new AuthService(ctx.db, ctx.clock, cipher, hasher, tokens, audit, messages),
+    auth: new AuthService(ctx.db, ctx.clock, cipher, hasher, tokens, audit, messages, undefined, events),
     users: new UserService(ctx.db, ctx.clock, cipher, hasher, audit),
     outbox: new OutboxService(ctx.db, audit),
     messages,

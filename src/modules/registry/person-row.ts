@@ -2,10 +2,10 @@
  * One row of a department's population file → a staged person, or the reasons it is rejected.
  * Personal values leave this function only encrypted, hashed and masked (PIPL Art. 51).
  */
-import type { FieldCipher } from '../../lib/privacy.js';
+import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
 import { idNumberFacts, idNumberProblem, normaliseIdNumber } from './id-number.js';
 import { sealPerson } from './person-seal.js';
-import { hasColumn, normalisePhone, personNameProblem, phoneProblem, pick } from './registry-fields.js';
+import { hasColumn, personNameProblem, phoneProblem, pick } from './registry-fields.js';
 import type { TableRow } from './tabular-file.js';
 
 /** residence type of the real population: 户籍 registered, 常住 permanent, 流动 floating. */

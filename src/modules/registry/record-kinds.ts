@@ -5,10 +5,10 @@
  * reasons it is rejected. Personal values (household head, organisation contact phone) leave
  * this file only encrypted, hashed and masked (PIPL Art. 51). Pure: no database.
  */
-import { type FieldCipher, maskName, maskPhone } from '../../lib/privacy.js';
+import { type FieldCipher, maskName, maskPhone, normalisePhone } from '../../lib/privacy.js';
 import { creditCodeProblem, normaliseCreditCode } from './credit-code.js';
 import type { Rejection } from './person-row.js';
-import { normalisePhone, personNameProblem, phoneProblem, pick, pointOf } from './registry-fields.js';
+import { personNameProblem, phoneProblem, pick, pointOf } from './registry-fields.js';
 import type { TableRow } from './tabular-file.js';
 
 /** Base-data kinds imported by record-import.ts (people have their own bulk pipeline). */

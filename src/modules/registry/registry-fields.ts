@@ -20,11 +20,6 @@ export function hasColumn(headers: readonly string[], names: readonly string[]):
 const MOBILE = /^1[3-9][0-9]{9}$/;
 const LANDLINE = /^0[0-9]{2,3}-?[0-9]{7,8}$/;
 
-/** Strips spaces, brackets and a +86 prefix: `+86 138 1234 5678` → `13812345678`. */
-export function normalisePhone(raw: string): string {
-  return raw.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '');
-}
-
 /** Why a (normalised) phone is not one, or null. */
 export function phoneProblem(phone: string): string | null {
   return MOBILE.test(phone) || LANDLINE.test(phone)
