@@ -6,9 +6,9 @@
 import { pathToFileURL } from 'node:url';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import Flatbush from 'flatbush';
+import { generateGridsForBenchmark } from '../src/kernel/demo-data/city-geometry.js';
+import { bboxOf } from '../src/kernel/geojson.js';
 import { createRng } from '../src/lib/random.js';
-import { generateGridsForBenchmark } from '../src/modules/demo/city-geometry.js';
-import { bboxOf } from '../src/modules/grid/geojson.js';
 import { GridLocator } from '../src/modules/grid/grid-locator.js';
 import type { BenchResult } from './bench-result.js';
 

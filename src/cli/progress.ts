@@ -1,14 +1,5 @@
 import cliProgress from 'cli-progress';
-
-/** Reports progress of one long step; the demo, imports and benchmarks take one. */
-export interface Progress {
-  start(label: string, total: number): void;
-  tick(n?: number): void;
-  done(): void;
-}
-
-/** Progress that reports nothing (tests, API-triggered jobs). */
-export const silentProgress: Progress = { start() {}, tick() {}, done() {} };
+import type { Progress } from '../kernel/progress.js';
 
 /**
  * A terminal progress bar on a TTY; on a pipe (CI, logs) one line per step with its count and

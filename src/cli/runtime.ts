@@ -3,12 +3,13 @@ import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import { MigrationError, migrate } from '../db/migrate.js';
 import { openDb } from '../db/open-db.js';
+import type { Progress } from '../kernel/progress.js';
 import { systemClock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
 import { CaseRepository } from '../modules/cases/case.repository.js';
 import { buildApp } from '../server/app.js';
 import type { Services } from '../server/modules.js';
-import { type Progress, terminalProgress } from './progress.js';
+import { terminalProgress } from './progress.js';
 
 /** What a command runs against: the validated config and the open, migrated database. */
 export interface Runtime {

@@ -7,44 +7,21 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifySchema,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
-import type { Locale } from '../config/config.js';
+import Fastify, { type FastifySchema } from 'fastify';
+import { ANONYMOUS } from '../kernel/actor.js';
+import type { AppContext } from '../kernel/context.js';
+import type { TypedApp } from '../kernel/http.js';
+import { installErrorHandling, sendError } from '../kernel/http-errors.js';
+import { ROUTER_DETAILS } from '../kernel/validation-messages.js';
 import { CommonErrors } from '../lib/errors.js';
 import { pickLocale } from '../lib/i18n.js';
-import { type Actor, ANONYMOUS } from '../modules/identity/actor.js';
 import { installAuth } from '../modules/identity/auth.hook.js';
-import type { AppContext } from './context.js';
 import { rejectControlCharacters } from './control-chars.js';
-import { installErrorHandling, sendError } from './error-handler.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { type LogStream, loggerOptions } from './log-redaction.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
-import { ROUTER_DETAILS } from './validation-messages.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Response language, from the user's setting or Accept-Language. */
-    locale: Locale;
-    /** Who is asking; set by the identity module's hook, anonymous otherwise. */
-    actor: Actor;
-  }
-}
-
-/** The Fastify instance with TypeBox typing, as route files receive it. */
-export type TypedApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type { TypedApp };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 

@@ -9,8 +9,8 @@
  * parameters and query values are single-line. Object keys are checked like values.
  */
 import type { FastifyInstance } from 'fastify';
+import { controlCharDetail } from '../kernel/validation-messages.js';
 import { CommonErrors } from '../lib/errors.js';
-import { controlCharDetail } from './validation-messages.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
 const SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f]/;

@@ -5,8 +5,8 @@
  * reached SQL as 'Infinity' (invalid bigint → 500). One hook for every route, after validation.
  */
 import type { FastifyInstance } from 'fastify';
+import { nonFiniteDetail } from '../kernel/validation-messages.js';
 import { CommonErrors } from '../lib/errors.js';
-import { nonFiniteDetail } from './validation-messages.js';
 
 /** The path of the first non-finite number inside v, or undefined. */
 export function findNonFinite(v: unknown, path: string, depth = 0): string | undefined {

@@ -5,6 +5,7 @@
  */
 
 import path from 'node:path';
+import type { AppContext } from '../kernel/context.js';
 import { DomainEvents } from '../kernel/domain-events.js';
 import { FieldCipher } from '../lib/privacy.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
@@ -58,7 +59,6 @@ import { RoutingRuleService } from '../modules/routing/routing-rule.service.js';
 import { taxonomyRoutes } from '../modules/taxonomy/taxonomy.routes.js';
 import { TaxonomyService } from '../modules/taxonomy/taxonomy.service.js';
 import type { TypedApp } from './app.js';
-import type { AppContext } from './context.js';
 
 /** Builds every module's services once per process. */
 export function createServices(ctx: AppContext) {

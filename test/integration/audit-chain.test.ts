@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/commands/audit.command.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { describeEachDriver } from '../support/db.js';
 
 describeEachDriver('audit chain', (t) => {

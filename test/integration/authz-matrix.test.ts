@@ -11,7 +11,7 @@
  * scoped roles get 404 outside — never the record.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { ROLES, type RoleName } from '../../src/modules/identity/actor.js';
+import { ROLES, type RoleName } from '../../src/kernel/actor.js';
 import type { BuiltApp } from '../../src/server/app.js';
 import { describeEachDriver } from '../support/db.js';
 import {

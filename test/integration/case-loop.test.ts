@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import type { Actor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
@@ -9,7 +10,6 @@ import { metricsOfEvent } from '../../src/modules/cases/case-rollup.js';
 import { CaseSupport } from '../../src/modules/cases/case-support.js';
 import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
-import type { Actor } from '../../src/modules/identity/actor.js';
 import { OutboxMessageSender } from '../../src/modules/messaging/outbox.service.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver, type TestDb } from '../support/db.js';

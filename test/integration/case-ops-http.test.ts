@@ -7,7 +7,7 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/db.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';
 import { sniffImage, stripMetadata } from '../../src/modules/photos/image-metadata.js';
 import type { BuiltApp } from '../../src/server/app.js';

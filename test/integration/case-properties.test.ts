@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/db.js';
+import { type Actor, ANONYMOUS, systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { AppError } from '../../src/lib/errors.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
@@ -26,7 +27,6 @@ import {
 import { CaseSupport } from '../../src/modules/cases/case-support.js';
 import { CaseWorkflowService, type WorkflowInput } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
-import { type Actor, ANONYMOUS, systemActor } from '../../src/modules/identity/actor.js';
 import { IndicatorService } from '../../src/modules/indicators/indicator.service.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';

@@ -1,13 +1,13 @@
 import { expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
+import type { Actor } from '../../src/kernel/actor.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { localDay } from '../../src/modules/cases/case-rollup.js';
 import { OPEN_STATES } from '../../src/modules/dashboard/dashboard.repository.js';
 import type { DashboardSummary } from '../../src/modules/dashboard/dashboard.service.js';
 import { DashboardService } from '../../src/modules/dashboard/dashboard.service.js';
 import { dayBefore } from '../../src/modules/dashboard/street-rollup.js';
-import type { Actor } from '../../src/modules/identity/actor.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { openPostgres } from '../../src/db/postgres-driver.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
@@ -12,7 +13,6 @@ import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.servi
 import { DeadlineRepository } from '../../src/modules/cases/deadline.repository.js';
 import { DeadlineScheduler, judgeClock } from '../../src/modules/cases/deadline-scheduler.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver, postgresTestDb } from '../support/db.js';
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { silentProgress } from '../../src/cli/progress.js';
+import { silentProgress } from '../../src/kernel/progress.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { metricsOfEvent } from '../../src/modules/cases/case-rollup.js';
 import { CASE_STATES } from '../../src/modules/cases/case-state.js';

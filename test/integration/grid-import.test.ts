@@ -1,13 +1,13 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/kernel/actor.js';
+import { generateCityGeometry } from '../../src/kernel/demo-data/city-geometry.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createRng } from '../../src/lib/random.js';
-import { generateCityGeometry } from '../../src/modules/demo/city-geometry.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
 import { describeGeometry } from '../../src/modules/grid/area-geometry.js';
 import { GridService } from '../../src/modules/grid/grid.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { describeEachDriver } from '../support/db.js';
 import { RecordingAudit } from '../support/fake-audit.js';
 

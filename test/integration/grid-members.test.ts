@@ -1,10 +1,10 @@
 import { beforeAll, expect, it } from 'vitest';
+import { type Actor, systemActor } from '../../src/kernel/actor.js';
+import { generateCityGeometry } from '../../src/kernel/demo-data/city-geometry.js';
 import { FixedClock } from '../../src/lib/clock.js';
-import { generateCityGeometry } from '../../src/modules/demo/city-geometry.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
 import { describeGeometry } from '../../src/modules/grid/area-geometry.js';
 import { GridMemberService } from '../../src/modules/grid/grid-member.service.js';
-import { type Actor, systemActor } from '../../src/modules/identity/actor.js';
 import { describeEachDriver } from '../support/db.js';
 import { RecordingAudit } from '../support/fake-audit.js';
 

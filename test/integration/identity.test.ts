@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
+import { type InArea, inScope, Policy, scopeSql } from '../../src/kernel/policy.js';
 import { FixedClock } from '../../src/lib/clock.js';
-import { type InArea, inScope, Policy, scopeSql } from '../../src/modules/identity/policy.js';
 import { buildTestApp } from '../support/app.js';
 import { describeEachDriver } from '../support/db.js';
 import {

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
+import { systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { toCsv } from '../../src/lib/csv.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { reportCsv, reportXlsx } from '../../src/modules/indicators/indicator-export.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';

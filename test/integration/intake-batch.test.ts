@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
@@ -15,7 +16,6 @@ import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.j
 import { CaseSupport, newPublicCode } from '../../src/modules/cases/case-support.js';
 import { bestRule, RoutingRepository } from '../../src/modules/cases/routing.repository.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';

@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import type { DeviceType } from '../../src/modules/devices/device-rules.js';
 import { readingTopic } from '../../src/modules/devices/mqtt-reading-consumer.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import type { BuiltApp } from '../../src/server/app.js';
 import { buildTestApp } from '../support/app.js';
 import { seedCity, someGrid } from '../support/city.js';

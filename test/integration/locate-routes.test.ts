@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateCityGeometry } from '../../src/modules/demo/city-geometry.js';
+import { generateCityGeometry } from '../../src/kernel/demo-data/city-geometry.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
 import { describeGeometry } from '../../src/modules/grid/area-geometry.js';
 import type { BuiltApp } from '../../src/server/app.js';

@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { systemActor } from '../../src/modules/identity/actor.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import type { BuiltApp } from '../../src/server/app.js';
 import { buildTestApp } from '../support/app.js';
 import { seedCity, someGrid } from '../support/city.js';

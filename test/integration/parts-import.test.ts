@@ -1,11 +1,11 @@
 import { beforeAll, expect, it } from 'vitest';
+import { systemActor } from '../../src/kernel/actor.js';
+import { generateCityGeometry } from '../../src/kernel/demo-data/city-geometry.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
-import { generateCityGeometry } from '../../src/modules/demo/city-geometry.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
 import { describeGeometry } from '../../src/modules/grid/area-geometry.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { DepartmentRepository } from '../../src/modules/org/department.repository.js';
 import { DEPARTMENTS } from '../../src/modules/org/departments.seed.js';
 import { parsePartCode } from '../../src/modules/parts/part-code.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { silentProgress } from '../../src/cli/progress.js';
+import { isValidIdNumber } from '../../src/kernel/demo-data/demo-content.js';
+import { silentProgress } from '../../src/kernel/progress.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher, maskIdNumber, maskPhone } from '../../src/lib/privacy.js';
 import { createRng } from '../../src/lib/random.js';
-import { isValidIdNumber } from '../../src/modules/demo/demo-content.js';
 import { areasDemoStep } from '../../src/modules/grid/grid.demo.js';
 import { departmentsDemoStep } from '../../src/modules/org/org.demo.js';
 import { parsePartCode } from '../../src/modules/parts/part-code.js';

@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, expect, it } from 'vitest';
+import { type Actor, systemActor } from '../../src/kernel/actor.js';
+import { idNumber, phoneNumber } from '../../src/kernel/demo-data/demo-content.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher, UNMASKED_PII_PATTERNS } from '../../src/lib/privacy.js';
 import { createRng } from '../../src/lib/random.js';
-import { idNumber, phoneNumber } from '../../src/modules/demo/demo-content.js';
-import { type Actor, systemActor } from '../../src/modules/identity/actor.js';
 import { DepartmentRepository } from '../../src/modules/org/department.repository.js';
 import { RegistryService } from '../../src/modules/registry/registry.service.js';
 import { readTable, type TableRow } from '../../src/modules/registry/tabular-file.js';

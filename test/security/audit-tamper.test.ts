@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { auditVerify } from '../../src/cli/commands/audit.command.js';
 import { checkpointsOff, loadConfig } from '../../src/config/config.js';
 import type { Db } from '../../src/db/db.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { type AuditRecord, AuditRepository } from '../../src/modules/audit/audit.repository.js';
 import {
@@ -22,7 +23,6 @@ import {
   signCheckpoint,
 } from '../../src/modules/audit/audit-checkpoint.js';
 import { DEV_SIGNING_KEY, keyIdOf, publicKeyOf } from '../../src/modules/audit/checkpoint-keys.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { buildTestApp } from '../support/app.js';
 import { describeEachDriver } from '../support/db.js';
 

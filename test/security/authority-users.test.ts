@@ -5,7 +5,7 @@
  * strictly deeper than the admin's own area); they grant only such roles in such areas.
  */
 import { beforeAll, expect, it } from 'vitest';
-import type { RoleGrant } from '../../src/modules/identity/actor.js';
+import type { RoleGrant } from '../../src/kernel/actor.js';
 import type { BuiltApp } from '../../src/server/app.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';

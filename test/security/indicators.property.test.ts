@@ -16,6 +16,7 @@
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
+import { systemActor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
@@ -31,7 +32,6 @@ import {
 import { CaseSupport } from '../../src/modules/cases/case-support.js';
 import { CaseWorkflowService, type WorkflowInput } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { type IndicatorQuery, IndicatorService } from '../../src/modules/indicators/indicator.service.js';
 import {
   type CaseFact,

@@ -10,9 +10,9 @@
  */
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { toAppError } from '../../src/kernel/http-errors.js';
 import { definedErrorCodes } from '../../src/lib/errors.js';
 import type { BuiltApp } from '../../src/server/app.js';
-import { toAppError } from '../../src/server/error-handler.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';

@@ -5,8 +5,8 @@
  * discovery answered with whatever Host the client sent.
  */
 import { expect, it } from 'vitest';
+import { systemActor } from '../../src/kernel/actor.js';
 import { UNMASKED_PII_PATTERNS } from '../../src/lib/privacy.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { buildTestApp } from '../support/app.js';
 import { seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';

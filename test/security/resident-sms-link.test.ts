@@ -6,8 +6,8 @@
  * sign-in transaction, audited per case as `cases.linked`; other phones' reports stay apart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/kernel/actor.js';
 import { FixedClock } from '../../src/lib/clock.js';
-import type { Actor } from '../../src/modules/identity/actor.js';
 import type { BuiltApp } from '../../src/server/app.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
@@ -42,7 +42,10 @@ describeEachDriver('resident: SMS sign-in links the reports made with that phone
   });
 
   let n = 0;
-  async function anonymousReport(phone: string, description: string): Promise<{ id: number; publicCode: string }> {
+  async function anonymousReport(
+    phone: string,
+    description: string,
+  ): Promise<{ id: number; publicCode: string }> {
     n += 1;
     const res = await built.app.inject({
       method: 'POST',
@@ -106,7 +109,9 @@ describeEachDriver('resident: SMS sign-in links the reports made with that phone
       hotlineCaseId = hotline.result.id;
 
       resident = await signIn(PHONE);
-      expect(await myCaseIds(resident)).toEqual([anonCase.id, spelledCase.id, hotlineCaseId].sort((a, b) => a - b));
+      expect(await myCaseIds(resident)).toEqual(
+        [anonCase.id, spelledCase.id, hotlineCaseId].sort((a, b) => a - b),
+      );
       // The detail opens too (it answered 404 before).
       const detail = await resident.request('GET', `/api/cases/${anonCase.id}`);
       expect(detail.statusCode, detail.body).toBe(200);
@@ -144,7 +149,9 @@ describeEachDriver('resident: SMS sign-in links the reports made with that phone
       await w.act(staff.dispatcher, anonCase.id, 'file', { note: '立案' });
       let c = await w.act(staff.dispatcher, anonCase.id, 'dispatch', {});
       const department = c.tasks[0]!.department;
-      const handler = await makeUser(t().db, 'Handler', [{ role: 'dept_handler', departmentCode: department }]);
+      const handler = await makeUser(t().db, 'Handler', [
+        { role: 'dept_handler', departmentCode: department },
+      ]);
       await w.act(handler, anonCase.id, 'accept', {});
       await w.act(handler, anonCase.id, 'report_back', { note: '已更换灯泡' });
       const before = sms.sent.length;
@@ -158,7 +165,9 @@ describeEachDriver('resident: SMS sign-in links the reports made with that phone
         comment: '还是不亮',
       });
       expect(evaluated.statusCode, evaluated.body).toBe(200);
-      const reopened = await resident.request('POST', `/api/cases/${anonCase.id}/reopen`, { note: '问题又出现' });
+      const reopened = await resident.request('POST', `/api/cases/${anonCase.id}/reopen`, {
+        note: '问题又出现',
+      });
       expect(reopened.statusCode, reopened.body).toBe(200);
     });
 

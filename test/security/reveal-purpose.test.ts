@@ -4,9 +4,9 @@
  * audits it, and answers with Cache-Control: no-store.
  */
 import { beforeAll, expect, it } from 'vitest';
+import { systemActor } from '../../src/kernel/actor.js';
+import { idNumber } from '../../src/kernel/demo-data/demo-content.js';
 import { createRng } from '../../src/lib/random.js';
-import { idNumber } from '../../src/modules/demo/demo-content.js';
-import { systemActor } from '../../src/modules/identity/actor.js';
 import { readTable } from '../../src/modules/registry/tabular-file.js';
 import type { BuiltApp } from '../../src/server/app.js';
 import { buildTestApp } from '../support/app.js';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config/config.js';
 import type { Db } from '../../src/db/db.js';
+import type { MessageSender } from '../../src/kernel/message-sender.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
-import type { MessageSender } from '../../src/modules/messaging/message-sender.port.js';
 import { type BuiltApp, buildApp } from '../../src/server/app.js';
 import type { LogStream } from '../../src/server/log-redaction.js';
 

@@ -1,11 +1,11 @@
-import { silentProgress } from '../../src/cli/progress.js';
 import type { Db } from '../../src/db/db.js';
+import type { Actor, RoleGrant } from '../../src/kernel/actor.js';
+import { silentProgress } from '../../src/kernel/progress.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
 import { createRng } from '../../src/lib/random.js';
 import { calendarDemoStep } from '../../src/modules/calendar/calendar.demo.js';
 import { areasDemoStep } from '../../src/modules/grid/grid.demo.js';
-import type { Actor, RoleGrant } from '../../src/modules/identity/actor.js';
 import { departmentsDemoStep } from '../../src/modules/org/org.demo.js';
 import { taxonomyDemoStep } from '../../src/modules/taxonomy/taxonomy.demo.js';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../src/db/db.js';
-import type { AuditEntry, AuditWriter } from '../../src/modules/audit/audit.port.js';
+import type { AuditEntry, AuditWriter } from '../../src/kernel/audit.js';
 
 /** An AuditWriter that keeps entries in memory, so tests can assert what was recorded. */
 export class RecordingAudit implements AuditWriter {

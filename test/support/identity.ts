@@ -1,13 +1,13 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Db } from '../../src/db/db.js';
+import { type RoleGrant, systemActor } from '../../src/kernel/actor.js';
+import { generateCityGeometry } from '../../src/kernel/demo-data/city-geometry.js';
+import type { MessageSender } from '../../src/kernel/message-sender.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { UNMASKED_PII_PATTERNS } from '../../src/lib/privacy.js';
-import { generateCityGeometry } from '../../src/modules/demo/city-geometry.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
 import { describeGeometry } from '../../src/modules/grid/area-geometry.js';
-import { type RoleGrant, systemActor } from '../../src/modules/identity/actor.js';
-import type { MessageSender } from '../../src/modules/messaging/message-sender.port.js';
 import { type BuiltApp, buildApp } from '../../src/server/app.js';
 import { testConfig } from './app.js';
 

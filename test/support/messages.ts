@@ -1,5 +1,5 @@
 import type { Queryable } from '../../src/db/db.js';
-import type { MessageSender, OutgoingMessage } from '../../src/modules/messaging/message-sender.port.js';
+import type { MessageSender, OutgoingMessage } from '../../src/kernel/message-sender.js';
 
 /**
  * A test-only MessageSender: keeps every message it was given (with its one-time code), and

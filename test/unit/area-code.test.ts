@@ -9,7 +9,7 @@ import {
   parentCode,
   streetAreaCode,
   validateAreaCode,
-} from '../../src/modules/grid/area-code.js';
+} from '../../src/kernel/area-code.js';
 
 describe('area codes', () => {
   it('builds a 15-digit grid code from the hierarchy', () => {

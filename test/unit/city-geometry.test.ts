@@ -1,7 +1,7 @@
 import turfArea from '@turf/area';
 import { describe, expect, it } from 'vitest';
-import { generateCityGeometry, generateGridsForBenchmark } from '../../src/modules/demo/city-geometry.js';
-import { levelOfCode, parentCode, validateAreaCode } from '../../src/modules/grid/area-code.js';
+import { levelOfCode, parentCode, validateAreaCode } from '../../src/kernel/area-code.js';
+import { generateCityGeometry, generateGridsForBenchmark } from '../../src/kernel/demo-data/city-geometry.js';
 import { GridLocator } from '../../src/modules/grid/grid-locator.js';
 
 describe('generateCityGeometry', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/lib/random.js';
 import {
   buildingAddress,
   idNumber,
@@ -15,8 +14,10 @@ import {
   reportText,
   residentialCompoundName,
   roadName,
-} from '../../src/modules/demo/demo-content.js';
-import { TAXONOMY_V1 } from '../../src/modules/taxonomy/taxonomy.seed.js';
+} from '../../src/kernel/demo-data/demo-content.js';
+import { createRng } from '../../src/lib/random.js';
+import { findDepartment } from '../../src/modules/org/departments.seed.js';
+import { findCategory, TAXONOMY_V1 } from '../../src/modules/taxonomy/taxonomy.seed.js';
 
 /** ISO 7064 MOD 11-2 written the textbook way (weights 2^(17-i) mod 11), to cross-check the table. */
 function referenceCheckChar(first17: string): string {
@@ -226,13 +227,13 @@ describe('replies', () => {
 
   it('names the owner department and the closing criteria', () => {
     const rng = createRng('owner');
-    const seen = new Set(
-      Array.from({ length: 40 }, () => replyText(rng, { code: 'E0102' }, 'verify_pass').zh),
-    );
+    // The demo step passes the category with its department (the generators know no module).
+    const seed = findCategory('E0102')!;
+    const dept = findDepartment(seed.departmentCode)!;
+    const ref = { ...seed, department: { nameZh: dept.nameZh, nameEn: dept.nameEn } };
+    const seen = new Set(Array.from({ length: 40 }, () => replyText(rng, ref, 'verify_pass').zh));
     expect([...seen].some((t) => t.includes('垃圾清理干净'))).toBe(true);
-    const dispatch = new Set(
-      Array.from({ length: 40 }, () => replyText(rng, { code: 'E0102' }, 'dispatch').zh),
-    );
+    const dispatch = new Set(Array.from({ length: 40 }, () => replyText(rng, ref, 'dispatch').zh));
     expect([...dispatch].every((t) => t.includes('环境卫生管理处'))).toBe(true);
   });
 });

@@ -2,8 +2,8 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { Delaunay } from 'd3-delaunay';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { AreaGeometry, LinearRing, Polygon } from '../../src/kernel/geojson.js';
 import { createRng, type Rng } from '../../src/lib/random.js';
-import type { AreaGeometry, LinearRing, Polygon } from '../../src/modules/grid/geojson.js';
 import {
   exactOrientSign,
   GridLocator,

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { CLI_ACTOR } from '../../kernel/actor.js';
 import { DEVICE_TYPES, type DeviceType } from '../../modules/devices/device-rules.js';
-import { CLI_ACTOR } from '../../modules/identity/actor.js';
 import { withServices } from '../runtime.js';
 
 function int(min: number, max: number) {

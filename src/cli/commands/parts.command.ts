@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { CLI_ACTOR } from '../../kernel/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { CLI_ACTOR } from '../../modules/identity/actor.js';
 import { geojsonPartRows } from '../../modules/parts/parts.service.js';
 import { readTable, type TableRow, tableFormatOf } from '../../modules/registry/tabular-file.js';
 import { CliFailure, fail, withServices } from '../runtime.js';

@@ -1,8 +1,8 @@
 import { accessSync, createReadStream, constants as fsConstants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { CLI_ACTOR } from '../../kernel/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { CLI_ACTOR } from '../../modules/identity/actor.js';
 import { RECORD_SPECS, recordKindOf } from '../../modules/registry/record-kinds.js';
 import type { RegistryFileKind } from '../../modules/registry/registry.service.js';
 import { countDataRows, readTable, tableFormatOf } from '../../modules/registry/tabular-file.js';

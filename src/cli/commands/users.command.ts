@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_ACTOR, ROLES, type RoleName } from '../../modules/identity/actor.js';
+import { CLI_ACTOR, ROLES, type RoleName } from '../../kernel/actor.js';
 import type { Services } from '../../server/modules.js';
 import { CliFailure, fail, withServices } from '../runtime.js';
 

@@ -3,9 +3,9 @@ import { randomBytes, sign, verify } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/db.js';
+import { canonicalJson } from '../../kernel/canonical-json.js';
 import { AuditRepository } from './audit.repository.js';
 import { type AuditService, type ChainBreak, describeVerify } from './audit.service.js';
-import { canonicalJson } from './canonical-json.js';
 import { keyIdOf, publicKeyOf } from './checkpoint-keys.js';
 
 /** The format tag every checkpoint carries (and signs). */

@@ -1,4 +1,4 @@
-import { type InArea, inScope, Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../../kernel/policy.js';
 
 /** Who may read the audit trail: admins, and supervisors inside their areas. */
 export const auditPolicy = new Policy<InArea>('audit').allow(['admin', 'supervisor'], ['read'], inScope);

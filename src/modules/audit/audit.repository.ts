@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 
 /** An audit row exactly as stored (and hashed). */
 export interface AuditRecord {

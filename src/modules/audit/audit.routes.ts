@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { auditPolicy } from './audit.policy.js';
 import type { AuditService } from './audit.service.js';
 

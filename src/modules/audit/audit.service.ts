@@ -1,11 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterCommitOf, type Db, type Queryable } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditEntry, AuditWriter } from '../../kernel/audit.js';
+import { canonicalJson } from '../../kernel/canonical-json.js';
 import type { Clock } from '../../lib/clock.js';
-import type { Actor } from '../identity/actor.js';
 import { auditPolicy } from './audit.policy.js';
-import type { AuditEntry, AuditWriter } from './audit.port.js';
 import { type AuditFilter, type AuditRecord, AuditRepository } from './audit.repository.js';
-import { canonicalJson } from './canonical-json.js';
 
 /** The hash that precedes the first record. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -1,4 +1,4 @@
-import type { DemoStep } from '../demo/demo-step.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
 import { CalendarRepository } from './calendar.repository.js';
 import { CHINA_HOLIDAYS_2026 } from './china-holidays.js';
 import { CITY_WORKING_PERIODS } from './city-calendar.js';

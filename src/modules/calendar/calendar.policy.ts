@@ -1,4 +1,4 @@
-import { type InArea, inScope, Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../../kernel/policy.js';
 
 /**
  * The working calendar is read by anyone (deadlines are public). There is one calendar for the

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { calendarPolicy } from './calendar.policy.js';
 import type { CalendarService } from './calendar.service.js';
 import type { CalendarSpec } from './working-calendar.js';

@@ -4,9 +4,9 @@
  * services, so new deadlines use it at once.
  */
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { Actor } from '../identity/actor.js';
 import { CalendarErrors } from './calendar.errors.js';
 import { CITY_CALENDAR, calendarPolicy } from './calendar.policy.js';
 import { CalendarRepository } from './calendar.repository.js';

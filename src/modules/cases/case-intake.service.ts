@@ -4,11 +4,11 @@
  * idempotency key in ONE transaction — committed before the 2xx — and announced live.
  */
 import { type Queryable, sqlState } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import { codeWithin } from '../../kernel/policy.js';
 import { Batcher, type Outcome } from '../../lib/batcher.js';
 import { AppError, CommonErrors } from '../../lib/errors.js';
 import { normalisePhone } from '../../lib/privacy.js';
-import type { Actor } from '../identity/actor.js';
-import { codeWithin } from '../identity/policy.js';
 import { uploadKeyHash } from '../photos/upload-key.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
 import { CaseErrors } from './case.errors.js';

@@ -2,7 +2,7 @@
  * Reading cases: staff search and detail (scoped in SQL), "my reports" for residents, and the
  * public tracking view by code — stages and public replies, no personal data.
  */
-import type { Actor } from '../identity/actor.js';
+import type { Actor } from '../../kernel/actor.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
 import { presentFreeText } from './case.presenter.js';

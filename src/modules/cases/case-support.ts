@@ -5,17 +5,17 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { Db, Queryable } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import { type AuditWriter, recordAll } from '../../kernel/audit.js';
+import { canonicalJson } from '../../kernel/canonical-json.js';
+import type { MessageSender } from '../../kernel/message-sender.js';
+import { areaScope, departmentScope, scopeSql } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import { type AuditWriter, recordAll } from '../audit/audit.port.js';
-import { canonicalJson } from '../audit/canonical-json.js';
 import { CalendarRepository } from '../calendar/calendar.repository.js';
 import { FALLBACK_CALENDAR } from '../calendar/city-calendar.js';
 import type { CalendarSpec } from '../calendar/working-calendar.js';
 import type { LocateService } from '../grid/locate.service.js';
-import type { Actor } from '../identity/actor.js';
-import { areaScope, departmentScope, scopeSql } from '../identity/policy.js';
-import type { MessageSender } from '../messaging/message-sender.port.js';
 import { type Audience, NotificationRepository } from '../notifications/notification.repository.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';

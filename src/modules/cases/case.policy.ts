@@ -1,4 +1,4 @@
-import { type InArea, inScope, Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../../kernel/policy.js';
 
 /** What case rules look at: the grid the case lies in, its departments and its reporters. */
 export interface CaseResource extends InArea {

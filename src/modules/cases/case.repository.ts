@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/db.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 import { REDACTION_VERSION, redactFreeText } from '../../lib/privacy.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
 import type { CaseEvent, CaseRecord, StoredTask } from './case.types.js';
 
 /** The map key findIdempotentMany answers under. */

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
+import type { TypedApp } from '../../kernel/http.js';
 import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
-import type { TypedApp } from '../../server/app.js';
 import { auditPurpose, RevealPurpose } from '../identity/reveal-purpose.js';
 import { UPLOAD_KEY_PATTERN } from '../photos/upload-key.js';
 import type { AnonReportLimiter } from './anon-report-limit.js';

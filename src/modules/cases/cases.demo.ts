@@ -4,13 +4,14 @@
  * the demo city are internally consistent. Rows are bulk-inserted; one audit record notes the seed.
  */
 import type { Queryable } from '../../db/db.js';
+import { systemActor } from '../../kernel/actor.js';
+import { type CategoryRef, replyText, reportPlace, reportText } from '../../kernel/demo-data/demo-content.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
 import type { Rng } from '../../lib/random.js';
 import { CalendarRepository } from '../calendar/calendar.repository.js';
 import { FALLBACK_CALENDAR } from '../calendar/city-calendar.js';
 import type { CalendarSpec } from '../calendar/working-calendar.js';
-import { replyText, reportPlace, reportText } from '../demo/demo-content.js';
-import type { DemoStep } from '../demo/demo-step.js';
-import { systemActor } from '../identity/actor.js';
+import { findDepartment } from '../org/departments.seed.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
 import { CaseRepository } from './case.repository.js';
@@ -72,7 +73,16 @@ function walk(
   const events: Array<Omit<CaseEvent, 'id' | 'caseId'>> = [];
   const sys = actorColumns(systemActor('demo'));
   let now = c.reportedAt;
-  const ref = { code: cat.code, nameZh: cat.nameZh, nameEn: cat.nameEn, kind: cat.kind };
+  const dept = findDepartment(cat.departmentCode);
+  const ref: CategoryRef = {
+    code: cat.code,
+    nameZh: cat.nameZh,
+    nameEn: cat.nameEn,
+    kind: cat.kind,
+    closingCriteriaZh: cat.closingCriteriaZh,
+    closingCriteriaEn: cat.closingCriteriaEn,
+    ...(dept ? { department: { nameZh: dept.nameZh, nameEn: dept.nameEn } } : {}),
+  };
   const step = (action: CaseAction, minutes: number, input: WorkflowInput = {}): boolean => {
     const at = new Date(now.getTime() + minutes * MINUTE);
     if (at > until) return false;

@@ -11,14 +11,15 @@
  * instances therefore escalate each case exactly once per level. The evaluation window (the
  * reporter's clock) is never marked: a resident not evaluating is nobody's failure.
  */
+
+import { type Actor, systemActor } from '../../kernel/actor.js';
+import { AREA_CODE_LENGTH } from '../../kernel/area-code.js';
 import {
   type CalendarSpec,
   type DeadlineMode,
   deadlineMinutesUsed,
   trafficLight,
 } from '../calendar/working-calendar.js';
-import { AREA_CODE_LENGTH } from '../grid/area-code.js';
-import { type Actor, systemActor } from '../identity/actor.js';
 import type { Audience } from '../notifications/notification.repository.js';
 import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
 import type { CaseRecord } from './case.types.js';

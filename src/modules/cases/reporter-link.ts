@@ -6,7 +6,7 @@
  * per case, in the case's area.
  */
 import type { Queryable } from '../../db/db.js';
-import { recordAll } from '../audit/audit.port.js';
+import { recordAll } from '../../kernel/audit.js';
 import type { PhoneVerified } from '../identity/identity.events.js';
 import type { CaseSupport } from './case-support.js';
 

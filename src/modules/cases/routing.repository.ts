@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 
 /** A routing rule: cases of this category (or any) in this area (or anywhere) go to this department. */
 export interface RoutingRule {

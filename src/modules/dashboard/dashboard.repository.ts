@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 
 /** States of a case that is still being worked on (what the map counts as "open"). */
 export const OPEN_STATES = [

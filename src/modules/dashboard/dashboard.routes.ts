@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { dashboardPolicy } from './dashboard.policy.js';
 import type { MapLevel } from './dashboard.repository.js';
 import type { DashboardService } from './dashboard.service.js';

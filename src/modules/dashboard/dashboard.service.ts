@@ -1,9 +1,9 @@
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import { areaScope } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
 import { AREA_READER_ROLES } from '../cases/case.policy.js';
 import { localDay } from '../cases/case-rollup.js';
-import type { Actor } from '../identity/actor.js';
-import { areaScope } from '../identity/policy.js';
 import { dashboardPolicy } from './dashboard.policy.js';
 import {
   type AreaCount,

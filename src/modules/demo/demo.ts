@@ -1,5 +1,6 @@
-import type { Progress } from '../../cli/progress.js';
 import type { Db } from '../../db/db.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
+import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
 import { FieldCipher } from '../../lib/privacy.js';
 import { createRng } from '../../lib/random.js';
@@ -11,7 +12,6 @@ import { identityDemoStep } from '../identity/identity.demo.js';
 import { departmentsDemoStep } from '../org/org.demo.js';
 import { registryDemoStep } from '../registry/registry.demo.js';
 import { taxonomyDemoStep } from '../taxonomy/taxonomy.demo.js';
-import type { DemoStep } from './demo-step.js';
 
 /** Every module's demo step, in dependency order. A module adds its step here. */
 export const DEMO_STEPS: readonly DemoStep[] = [

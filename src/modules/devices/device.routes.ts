@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { devicePolicy } from './device.policy.js';
 import type { DeviceListItem, DeviceRecord } from './device.repository.js';
 import type { DeviceService } from './device.service.js';

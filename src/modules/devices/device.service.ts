@@ -8,11 +8,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/db.js';
+import { type Actor, systemActor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AuditWriter } from '../audit/audit.port.js';
 import type { CaseIntakeService, IntakeResult } from '../cases/case-intake.service.js';
 import type { LocateService } from '../grid/locate.service.js';
-import { type Actor, systemActor } from '../identity/actor.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import { DeviceErrors } from './device.errors.js';
 import { devicePolicy } from './device.policy.js';

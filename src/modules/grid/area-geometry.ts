@@ -1,5 +1,5 @@
 import turfArea from '@turf/area';
-import { type AreaGeometry, bboxOf, polygonsOf } from './geojson.js';
+import { type AreaGeometry, bboxOf, polygonsOf } from '../../kernel/geojson.js';
 
 /**
  * Derived facts stored beside each boundary so that maps and lists never parse polygons:

@@ -10,8 +10,14 @@ import polygonClipping, {
   type MultiPolygon as PcMultiPolygon,
   type Polygon as PcPolygon,
 } from 'polygon-clipping';
-import { AREA_LEVELS, type AreaLevel, levelOfCode, parentCode, validateAreaCode } from './area-code.js';
-import { type AreaGeometry, bboxOf, polygonsOf } from './geojson.js';
+import {
+  AREA_LEVELS,
+  type AreaLevel,
+  levelOfCode,
+  parentCode,
+  validateAreaCode,
+} from '../../kernel/area-code.js';
+import { type AreaGeometry, bboxOf, polygonsOf } from '../../kernel/geojson.js';
 
 /** One valid feature, ready to be stored. */
 export interface ImportableArea {

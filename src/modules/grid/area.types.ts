@@ -1,7 +1,7 @@
-import type { AreaLevel } from './area-code.js';
-import type { AreaGeometry } from './geojson.js';
+import type { AreaLevel } from '../../kernel/area-code.js';
+import type { AreaGeometry } from '../../kernel/geojson.js';
 
-export type { AreaGeometry } from './geojson.js';
+export type { AreaGeometry } from '../../kernel/geojson.js';
 /** Levels of the area hierarchy, top down (city › district › street › community › grid). */
 export type AreaLevelName = AreaLevel;
 

@@ -20,7 +20,7 @@
  * is what robust-predicates' orient2d guarantees), so the boundary predicate is the same.
  */
 
-import { type AreaGeometry, polygonsOf } from './geojson.js';
+import { type AreaGeometry, polygonsOf } from '../../kernel/geojson.js';
 
 /** One unit grid as the locator needs it: a non-negative int32 id, its area code and its shape. */
 export interface LocatorGrid {

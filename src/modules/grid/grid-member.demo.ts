@@ -1,4 +1,4 @@
-import type { DemoStep } from '../demo/demo-step.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
 
 /**
  * Demo step: every demo grid worker becomes the worker of the grid their grant names, and the

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 
 /** worker: patrols and reports; leader: answers for the grid (one per grid). */
 export type GridMemberRole = 'worker' | 'leader';

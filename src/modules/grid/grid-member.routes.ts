@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import type { TypedApp } from '../../kernel/http.js';
 import { localize } from '../../lib/i18n.js';
-import type { TypedApp } from '../../server/app.js';
 import { gridMemberPolicy } from './grid.policy.js';
 import type { GridMemberService } from './grid-member.service.js';
 

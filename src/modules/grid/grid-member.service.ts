@@ -1,8 +1,8 @@
 import { type Db, sqlState } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { Actor } from '../identity/actor.js';
 import { AreaRepository } from './area.repository.js';
 import { GridErrors } from './grid.errors.js';
 import { gridMemberPolicy } from './grid.policy.js';

@@ -1,5 +1,5 @@
-import { generateCityGeometry } from '../demo/city-geometry.js';
-import type { DemoStep } from '../demo/demo-step.js';
+import { generateCityGeometry } from '../../kernel/demo-data/city-geometry.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
 import { AreaRepository } from './area.repository.js';
 import type { NewArea } from './area.types.js';
 import { describeGeometry } from './area-geometry.js';

@@ -1,4 +1,4 @@
-import { type InArea, inScope, Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../../kernel/policy.js';
 
 /**
  * Who may change the area hierarchy and its staffing. Area names and boundaries are public (the

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Locale } from '../../config/config.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { localize } from '../../lib/i18n.js';
-import type { TypedApp } from '../../server/app.js';
 import type { AreaRecord } from './area.types.js';
 import { areaPolicy } from './grid.policy.js';
 import type { GridService } from './grid.service.js';

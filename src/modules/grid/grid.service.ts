@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { Actor } from '../identity/actor.js';
 import { type AreaFilter, AreaRepository } from './area.repository.js';
 import type { AreaGeometry, AreaLevelName, AreaRecord, NewArea } from './area.types.js';
 import { describeGeometry } from './area-geometry.js';

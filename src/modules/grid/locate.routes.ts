@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Locale } from '../../config/config.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { localize } from '../../lib/i18n.js';
-import type { TypedApp } from '../../server/app.js';
 import { GridErrors } from './grid.errors.js';
 import type { LocatedArea, LocateService, Location } from './locate.service.js';
 

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../kernel/context.js';
+import type { TypedApp } from '../../kernel/http.js';
+import { sendError } from '../../kernel/http-errors.js';
 import { CommonErrors } from '../../lib/errors.js';
-import type { TypedApp } from '../../server/app.js';
-import type { AppContext } from '../../server/context.js';
-import { sendError } from '../../server/error-handler.js';
 
 const READY_TIMEOUT_MS = 2_000;
 

@@ -30,9 +30,9 @@
  * deleted anything (`housekeeping.run`, counts in details).
  */
 import type { Db } from '../../db/db.js';
+import { systemActor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import { systemActor } from '../identity/actor.js';
 import type { PhotoStore } from '../photos/photo-store.js';
 import { HousekeepingRepository } from './housekeeping.repository.js';
 

@@ -1,11 +1,11 @@
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.js';
+import { type Actor, ANONYMOUS, actingFrom } from '../../kernel/actor.js';
+import type { TypedApp } from '../../kernel/http.js';
 import type { AppError } from '../../lib/errors.js';
 import { CommonErrors } from '../../lib/errors.js';
 import { pickLocale } from '../../lib/i18n.js';
-import type { TypedApp } from '../../server/app.js';
-import { type Actor, ANONYMOUS, actingFrom } from './actor.js';
 import { type AuthService, type NewSession, sameSecret } from './auth.service.js';
 import { IdentityErrors } from './identity.errors.js';
 import './route-access.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { clearSessionCookies, sessionIdOf, setSessionCookies } from './auth.hook.js';
 import { type AuthService, PHONE_PATTERN } from './auth.service.js';
 import { GrantDto, presentGrant, presentUser, UserDto } from './user.presenter.js';

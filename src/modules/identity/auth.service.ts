@@ -1,11 +1,11 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db, Queryable } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
+import type { MessageSender } from '../../kernel/message-sender.js';
 import type { Clock } from '../../lib/clock.js';
 import { FieldCipher, maskPhone } from '../../lib/privacy.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { MessageSender } from '../messaging/message-sender.port.js';
-import type { Actor } from './actor.js';
 import type { BearerTokens } from './bearer-token.js';
 import { IdentityErrors } from './identity.errors.js';
 import type { PhoneVerified } from './identity.events.js';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/db.js';
-import type { DemoStep } from '../demo/demo-step.js';
-import type { RoleName } from './actor.js';
+import type { RoleName } from '../../kernel/actor.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
 import { PasswordHasher } from './password-hasher.js';
 
 /** The password of every demo login (documented in README). */

@@ -1,8 +1,8 @@
+import type { AuditWriter } from '../../kernel/audit.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
+import type { MessageSender } from '../../kernel/message-sender.js';
 import { FieldCipher } from '../../lib/privacy.js';
-import type { AppContext } from '../../server/context.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { MessageSender } from '../messaging/message-sender.port.js';
 import { OutboxMessageSender, OutboxService } from '../messaging/outbox.service.js';
 import { AuthService } from './auth.service.js';
 import { BearerTokens } from './bearer-token.js';

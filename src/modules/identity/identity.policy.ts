@@ -1,6 +1,6 @@
-import { type Actor, ROLE_RANK, type RoleGrant } from './actor.js';
-import type { Condition } from './policy.js';
-import { codeWithin, Policy } from './policy.js';
+import { type Actor, ROLE_RANK, type RoleGrant } from '../../kernel/actor.js';
+import type { Condition } from '../../kernel/policy.js';
+import { codeWithin, Policy } from '../../kernel/policy.js';
 
 /** A user seen as a resource: the areas of their active grants place them. */
 export interface UserInAreas {

@@ -1,4 +1,4 @@
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { outboxRoutes } from '../messaging/outbox.routes.js';
 import { authRoutes } from './auth.routes.js';
 import type { createIdentityServices } from './identity.module.js';

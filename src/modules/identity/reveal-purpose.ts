@@ -5,7 +5,7 @@
  * answer is sent with `Cache-Control: no-store` (see installNoStore).
  */
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 
 /** The reasons staff may pick from (zh/en labels for pickers; the code is what the audit stores). */
 export const REVEAL_PURPOSES = [

@@ -1,4 +1,4 @@
-import type { Actor } from './actor.js';
+import type { Actor } from '../../kernel/actor.js';
 
 /** Anything that can answer "may this actor do this action somewhere?" (a Policy). */
 export interface AccessPolicy {

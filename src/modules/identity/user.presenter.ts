@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ROLES } from '../../kernel/actor.js';
 import { maskPhone } from '../../lib/privacy.js';
-import { ROLES } from './actor.js';
 import type { GrantRecord } from './user.repository.js';
 import type { UserWithGrants } from './user.service.js';
 

@@ -1,7 +1,7 @@
 import type { Locale } from '../../config/config.js';
 import type { Queryable } from '../../db/db.js';
-import type { RoleGrant, RoleName } from './actor.js';
-import { type AreaScope, scopeSql } from './policy.js';
+import type { RoleGrant, RoleName } from '../../kernel/actor.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 
 /** A user as stored; phone only as ciphertext + keyed hash. */
 export interface UserRecord {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { PHONE_PATTERN } from './auth.service.js';
 import { userPolicy } from './identity.policy.js';
 import { MIN_PASSWORD_LENGTH } from './password-hasher.js';

@@ -1,11 +1,11 @@
 import type { Locale } from '../../config/config.js';
 import type { Db, Queryable } from '../../db/db.js';
 import { sqlState } from '../../db/db.js';
+import type { Actor, RoleGrant } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { Actor, RoleGrant } from './actor.js';
 import { IdentityErrors } from './identity.errors.js';
 import { controlsGrant, controlsUser, userPolicy } from './identity.policy.js';
 import { MIN_PASSWORD_LENGTH, type PasswordHasher } from './password-hasher.js';

@@ -1,4 +1,4 @@
-import { type InArea, inScope, Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../../kernel/policy.js';
 
 /**
  * Who reads indicators: dispatchers, supervisors and admins for areas inside their scope (a

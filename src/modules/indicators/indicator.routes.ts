@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { indicatorPolicy } from './indicator.policy.js';
 import type { IndicatorService } from './indicator.service.js';
 

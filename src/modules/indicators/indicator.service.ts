@@ -5,12 +5,12 @@
  */
 
 import type { Db, Queryable } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { text } from '../../lib/errors.js';
-import type { AuditWriter } from '../audit/audit.port.js';
 import { localDay, metricsOfEvent } from '../cases/case-rollup.js';
 import { actorColumns } from '../cases/case-support.js';
-import type { Actor } from '../identity/actor.js';
 import { IndicatorErrors } from './indicator.errors.js';
 import { indicatorPolicy } from './indicator.policy.js';
 import { IndicatorRepository, type RollupFilter, type RollupRow } from './indicator.repository.js';

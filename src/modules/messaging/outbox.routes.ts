@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { type OutboxService, outboxPolicy } from './outbox.service.js';
 
 /** The dev outbox for admins: where one-time codes "sent" by the built-in sender can be read. */

@@ -1,10 +1,10 @@
 import type { Db, Queryable } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
+import type { MessageSender, OutgoingMessage } from '../../kernel/message-sender.js';
+import { Policy } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
 import { type FieldCipher, maskPhone } from '../../lib/privacy.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { Actor } from '../identity/actor.js';
-import { Policy } from '../identity/policy.js';
-import type { MessageSender, OutgoingMessage } from './message-sender.port.js';
 import { type OutboxRecord, OutboxRepository } from './outbox.repository.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import type { TypedApp } from '../../kernel/http.js';
 import { CommonErrors } from '../../lib/errors.js';
-import type { TypedApp } from '../../server/app.js';
 import { type CaseEventHub, eventFrame, type StreamSink } from './case-event-hub.js';
 import { type EventStreamService, eventStreamPolicy } from './event-stream.service.js';
 

@@ -4,10 +4,10 @@
  * category, department), so the only question is which cases' events reach whom.
  */
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import { areaScope, departmentScope, Policy } from '../../kernel/policy.js';
 import { AREA_READER_ROLES } from '../cases/case.policy.js';
 import type { CaseEventMessage } from '../cases/case-support.js';
-import type { Actor } from '../identity/actor.js';
-import { areaScope, departmentScope, Policy } from '../identity/policy.js';
 import { matchesFilter, type StreamFilter } from './case-event-hub.js';
 import { EventStreamRepository } from './event-stream.repository.js';
 

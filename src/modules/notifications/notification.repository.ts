@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { RoleName } from '../identity/actor.js';
+import type { RoleName } from '../../kernel/actor.js';
 
 /** Who should hear about a case change. */
 export type Audience =

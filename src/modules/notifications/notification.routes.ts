@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Locale } from '../../config/config.js';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import type { NotificationRecord } from './notification.repository.js';
 import type { NotificationService } from './notification.service.js';
 

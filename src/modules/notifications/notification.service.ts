@@ -3,9 +3,9 @@
  * keyed by the actor's user id, so nobody can read or mark anyone else's.
  */
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
-import type { Actor } from '../identity/actor.js';
 import { type NotificationRecord, NotificationRepository } from './notification.repository.js';
 
 /** Filters of an inbox page. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 
 /** An Open311 API key as stored (the key itself is never stored, only its SHA-256). */
 export interface ApiKeyRecord {

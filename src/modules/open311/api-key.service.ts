@@ -5,10 +5,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { Actor } from '../identity/actor.js';
 import { ThrottleRepository } from '../identity/throttle.repository.js';
 import { type ApiKeyRecord, ApiKeyRepository } from './api-key.repository.js';
 import { Open311Errors } from './open311.errors.js';

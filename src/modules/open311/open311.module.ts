@@ -1,5 +1,5 @@
-import type { AppContext } from '../../server/context.js';
-import type { AuditWriter } from '../audit/audit.port.js';
+import type { AuditWriter } from '../../kernel/audit.js';
+import type { AppContext } from '../../kernel/context.js';
 import type { CaseIntakeService } from '../cases/case-intake.service.js';
 import type { LocateService } from '../grid/locate.service.js';
 import { ApiKeyService } from './api-key.service.js';

@@ -1,4 +1,4 @@
-import { type InArea, inScope, Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../../kernel/policy.js';
 
 /**
  * Open311 API keys give outside systems a reporting channel: admins issue and revoke them, scoped

@@ -7,9 +7,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TypedApp } from '../../kernel/http.js';
+import { STATUS_BY_KIND, toAppError } from '../../kernel/http-errors.js';
 import { CommonErrors } from '../../lib/errors.js';
-import type { TypedApp } from '../../server/app.js';
-import { STATUS_BY_KIND, toAppError } from '../../server/error-handler.js';
 import type { ApiKeyRecord } from './api-key.repository.js';
 import type { ApiKeyService } from './api-key.service.js';
 import { Open311Errors } from './open311.errors.js';

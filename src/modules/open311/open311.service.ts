@@ -12,11 +12,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Locale } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
+import { systemActor } from '../../kernel/actor.js';
+import { isWithinArea, levelOfCode } from '../../kernel/area-code.js';
 import type { Clock } from '../../lib/clock.js';
 import type { CaseIntakeService } from '../cases/case-intake.service.js';
-import { isWithinArea, levelOfCode } from '../grid/area-code.js';
 import type { LocateService } from '../grid/locate.service.js';
-import { systemActor } from '../identity/actor.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
 import type { ApiKeyService } from './api-key.service.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Db } from '../../db/db.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { localize } from '../../lib/i18n.js';
-import type { TypedApp } from '../../server/app.js';
 import { DepartmentRepository } from './department.repository.js';
 
 /** HTTP for departments: the active list (public; forms and the routing screen need it). */

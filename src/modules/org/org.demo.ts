@@ -1,4 +1,4 @@
-import type { DemoStep } from '../demo/demo-step.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
 import { DepartmentRepository } from './department.repository.js';
 import { DEPARTMENTS } from './departments.seed.js';
 

@@ -3,7 +3,7 @@
  * 2-digit major class + 2-digit minor class + 6-digit serial, e.g. 3205080101000001 = a
  * water-supply manhole cover in county 320508. The class must exist in the taxonomy.
  */
-import { validateAreaCode } from '../grid/area-code.js';
+import { validateAreaCode } from '../../kernel/area-code.js';
 import { type CategorySeed, findCategory } from '../taxonomy/taxonomy.seed.js';
 
 /** The parts of a valid identifier. */

@@ -1,4 +1,4 @@
-import { type InArea, inScope, Policy } from '../identity/policy.js';
+import { type InArea, inScope, Policy } from '../../kernel/policy.js';
 
 /** City parts: staff read the parts of their area; admins import the inventory. */
 export const partPolicy = new Policy<InArea>('city_part')

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 
 /** A city part's lifecycle state. */
 export type PartState = 'normal' | 'damaged' | 'missing' | 'repairing' | 'removed';

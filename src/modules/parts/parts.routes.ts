@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import type { TypedApp } from '../../kernel/http.js';
 import { text } from '../../lib/errors.js';
-import type { TypedApp } from '../../server/app.js';
 import { RegistryErrors } from '../registry/registry.errors.js';
 import { readTable, tableFormatOf } from '../registry/tabular-file.js';
 import { partImportPolicy, partPolicy } from './parts.policy.js';

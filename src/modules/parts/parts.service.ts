@@ -1,10 +1,10 @@
-import type { Progress } from '../../cli/progress.js';
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
+import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors, text } from '../../lib/errors.js';
-import type { AuditWriter } from '../audit/audit.port.js';
 import type { LocateService } from '../grid/locate.service.js';
-import type { Actor } from '../identity/actor.js';
 import type { Rejection } from '../registry/person-row.js';
 import { RegistryErrors } from '../registry/registry.errors.js';
 import { RegistryRepository } from '../registry/registry.repository.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { PHOTO_MIME_TYPES } from './image-metadata.js';
 import { PHOTO_PURPOSES, type PhotoPurpose } from './photo.repository.js';
 import { PHOTO_MAX_BYTES, type PhotoService } from './photo.service.js';

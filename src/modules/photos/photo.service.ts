@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { CaseSupport } from '../cases/case-support.js';
-import type { Actor } from '../identity/actor.js';
 import { ThrottleRepository } from '../identity/throttle.repository.js';
 import {
   MalformedImageError,

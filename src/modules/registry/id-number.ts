@@ -3,7 +3,7 @@
  * itself is the one the demo generator is verified against (demo-content.ts), so generated and
  * imported numbers are judged the same way.
  */
-import { idNumberCheckChar, isValidIdNumber } from '../demo/demo-content.js';
+import { idNumberCheckChar, isValidIdNumber } from '../../kernel/demo-data/demo-content.js';
 
 /** Upper-cases and strips spaces: `11010519491231002x ` → `11010519491231002X`. */
 export function normaliseIdNumber(raw: string): string {

@@ -8,8 +8,9 @@
  * conflicts, provenance). While the database works on one chunk the next is parsed and sealed,
  * so CPU and database overlap.
  */
-import type { Progress } from '../../cli/progress.js';
+
 import type { Queryable } from '../../db/db.js';
+import type { Progress } from '../../kernel/progress.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import {
   hasIdColumn,

@@ -11,8 +11,9 @@
  *    disagreements into `registry_conflicts` instead of overwriting; every row that lands
  *    leaves a `registry_provenance` entry. Same semantics as the people merge.
  */
-import type { Progress } from '../../cli/progress.js';
+
 import type { Queryable } from '../../db/db.js';
+import type { Progress } from '../../kernel/progress.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import type { Rejection } from './person-row.js';
 import type { NewConflict, PlaceRef, RecordRepository, StoredRecord } from './record.repository.js';

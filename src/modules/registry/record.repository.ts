@@ -5,7 +5,7 @@
  * provenance rows are written by RegistryRepository, shared with the people import.
  */
 import type { Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 import { fieldsOf, type RecordKind, type RecordKindSpec } from './record-kinds.js';
 import type { ProvenanceEntry } from './registry.repository.js';
 

@@ -8,7 +8,6 @@
  * fields are encrypted, hashed and masked exactly as an import stores them.
  */
 import type { Queryable } from '../../db/db.js';
-import type { Rng } from '../../lib/random.js';
 import {
   idNumber,
   organisationName,
@@ -17,10 +16,11 @@ import {
   residentialCompoundName,
   roadName,
   type Sex,
-} from '../demo/demo-content.js';
-import type { DemoStep } from '../demo/demo-step.js';
+} from '../../kernel/demo-data/demo-content.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
+import { polygonsOf } from '../../kernel/geojson.js';
+import type { Rng } from '../../lib/random.js';
 import { AreaRepository } from '../grid/area.repository.js';
-import { polygonsOf } from '../grid/geojson.js';
 import { GridLocator } from '../grid/grid-locator.js';
 import { partCode } from '../parts/part-code.js';
 import { type NewPart, type PartState, PartsRepository } from '../parts/parts.repository.js';

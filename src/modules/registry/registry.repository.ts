@@ -1,5 +1,5 @@
 import type { CopyValue, Queryable } from '../../db/db.js';
-import { type AreaScope, scopeSql } from '../identity/policy.js';
+import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 import type { Rejection, ResidenceType, StagedPerson } from './person-row.js';
 
 /** What a batch imports, and what provenance rows point at. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import { auditPurpose, RevealPurpose } from '../identity/reveal-purpose.js';
 import { RECORD_KINDS, type RecordKind } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';

@@ -1,11 +1,11 @@
-import type { Progress } from '../../cli/progress.js';
 import type { Db, Queryable } from '../../db/db.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
+import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import type { AuditWriter } from '../audit/audit.port.js';
 import { LocateService } from '../grid/locate.service.js';
-import type { Actor } from '../identity/actor.js';
 import { importPersonBatch } from './person-import.js';
 import type { Rejection } from './person-row.js';
 import { RecordRepository, type RecordSummary } from './record.repository.js';

@@ -5,9 +5,9 @@
  * (admin; audited).
  */
 import { afterCommitOf, type Db } from '../../db/db.js';
-import type { AuditWriter } from '../audit/audit.port.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import { RoutingRepository, type RoutingRule } from '../cases/routing.repository.js';
-import type { Actor } from '../identity/actor.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { IntakeConfigCache } from '../taxonomy/taxonomy.service.js';
 import { RoutingErrors } from './routing.errors.js';

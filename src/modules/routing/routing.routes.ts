@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TypedApp } from '../../server/app.js';
+import type { TypedApp } from '../../kernel/http.js';
 import type { RoutingRule } from '../cases/routing.repository.js';
 import { routingPolicy } from './routing.policy.js';
 import type { RoutingRuleService } from './routing-rule.service.js';

@@ -1,4 +1,4 @@
-import type { DemoStep } from '../demo/demo-step.js';
+import type { DemoStep } from '../../kernel/demo-step.js';
 import { TaxonomyRepository } from './taxonomy.repository.js';
 import { TAXONOMY_V1 } from './taxonomy.seed.js';
 

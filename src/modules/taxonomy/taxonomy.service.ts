@@ -4,8 +4,8 @@
  * under, so nothing already filed is rewritten.
  */
 import { afterCommitOf, type Db, type Queryable } from '../../db/db.js';
-import type { AuditWriter } from '../audit/audit.port.js';
-import type { Actor } from '../identity/actor.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditWriter } from '../../kernel/audit.js';
 import { TaxonomyErrors } from './taxonomy.errors.js';
 import { taxonomyPolicy } from './taxonomy.policy.js';
 import { TaxonomyRepository } from './taxonomy.repository.js';

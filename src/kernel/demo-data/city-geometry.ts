@@ -23,8 +23,8 @@ import {
   districtAreaCode,
   gridAreaCode,
   streetAreaCode,
-} from '../grid/area-code.js';
-import type { AreaGeometry, Polygon } from '../grid/geojson.js';
+} from '../area-code.js';
+import type { AreaGeometry, Polygon } from '../geojson.js';
 
 /** One generated area, ready to be stored as an area version or used in tests. */
 export interface DemoArea {

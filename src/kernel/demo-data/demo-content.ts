@@ -5,8 +5,6 @@
  * text-triage tests can rely on the output. Pure functions, no I/O.
  */
 import type { Rng } from '../../lib/random.js';
-import { findDepartment } from '../org/departments.seed.js';
-import { type CategorySeed, findCategory } from '../taxonomy/taxonomy.seed.js';
 
 /** A piece of text in Chinese with its English translation; every generator returns this shape. */
 export interface BiText {
@@ -24,9 +22,20 @@ export interface PersonName extends BiText {
   readonly givenNameZh: string;
 }
 
-/** The categories the report and reply generators understand: a v1 seed or any `{ code }` with names. */
-export type CategoryRef = Pick<CategorySeed, 'code'> &
-  Partial<Pick<CategorySeed, 'nameZh' | 'nameEn' | 'kind'>>;
+/**
+ * The category a generated report or reply is about: its code and, when known, its names, kind,
+ * closing criteria and responsible department (the taxonomy module's seed carries them; the
+ * demo step passes them in, so these generators know no module).
+ */
+export interface CategoryRef {
+  code: string;
+  nameZh?: string;
+  nameEn?: string;
+  kind?: string;
+  closingCriteriaZh?: string;
+  closingCriteriaEn?: string;
+  department?: { nameZh: string; nameEn: string };
+}
 
 /** Who wrote the report: decides its opening and closing phrases. */
 export type ReportSource = 'citizen' | 'grid_worker' | 'hotline';
@@ -1574,7 +1583,6 @@ type Slots = Readonly<Record<string, BiText>>;
 
 function makeSlots(rng: Rng, place: BiText, category: CategoryRef): Slots {
   const num = (v: number): BiText => ({ zh: String(v), en: String(v) });
-  const seed = findCategory(category.code);
   return {
     p: place,
     cm: residentialCompoundName(rng),
@@ -1587,8 +1595,8 @@ function makeSlots(rng: Rng, place: BiText, category: CategoryRef): Slots {
     t: clockTime(rng.int(6, 21), false),
     nt: clockTime(rng.pick([22, 23, 0, 1, 2, 3]), true),
     cat: {
-      zh: category.nameZh ?? seed?.nameZh ?? category.code,
-      en: (category.nameEn ?? seed?.nameEn ?? category.code).toLowerCase(),
+      zh: category.nameZh ?? category.code,
+      en: (category.nameEn ?? category.code).toLowerCase(),
     },
   };
 }
@@ -1781,18 +1789,17 @@ const REPLY_TEMPLATES: Readonly<Record<ReplyStage, readonly Tpl[]>> = {
 
 /** A handler's or department's note for a case of `category` at `stage`, in Chinese and English. */
 export function replyText(rng: Rng, category: CategoryRef, stage: ReplyStage): BiText {
-  const seed = findCategory(category.code);
-  const dept = seed ? findDepartment(seed.departmentCode) : undefined;
+  const dept = category.department;
   const worker = personName(rng);
   const slots: Slots = {
     dept: { zh: dept?.nameZh ?? '相关部门', en: dept ? `the ${dept.nameEn}` : 'the responsible department' },
     cat: {
-      zh: category.nameZh ?? seed?.nameZh ?? category.code,
-      en: lowerFirst(category.nameEn ?? seed?.nameEn ?? category.code),
+      zh: category.nameZh ?? category.code,
+      en: lowerFirst(category.nameEn ?? category.code),
     },
     close: {
-      zh: (seed?.closingCriteriaZh ?? '问题已处理完毕').replace(/[。]$/, ''),
-      en: lowerFirst(seed?.closingCriteriaEn ?? 'the problem has been dealt with'),
+      zh: (category.closingCriteriaZh ?? '问题已处理完毕').replace(/[。]$/, ''),
+      en: lowerFirst(category.closingCriteriaEn ?? 'the problem has been dealt with'),
     },
     worker: { zh: worker.zh, en: worker.en },
     n: same(String(rng.int(2, 6))),

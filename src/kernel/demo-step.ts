@@ -1,8 +1,8 @@
-import type { Progress } from '../../cli/progress.js';
-import type { Queryable } from '../../db/db.js';
-import type { Clock } from '../../lib/clock.js';
-import type { FieldCipher } from '../../lib/privacy.js';
-import type { Rng } from '../../lib/random.js';
+import type { Queryable } from '../db/db.js';
+import type { Clock } from '../lib/clock.js';
+import type { FieldCipher } from '../lib/privacy.js';
+import type { Rng } from '../lib/random.js';
+import type { Progress } from './progress.js';
 
 /** What each demo step gets: the transaction, a seeded random stream of its own, time and progress. */
 export interface DemoEnv {

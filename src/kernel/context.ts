@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import type { Clock } from '../lib/clock.js';
-import type { MessageSender } from '../modules/messaging/message-sender.port.js';
+import type { MessageSender } from './message-sender.js';
 
 /**
  * What every module receives to build its services: configuration, the database, time and a

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.js';
+import type { Queryable } from '../db/db.js';
 
 /** A message to a person: a one-time code, a case notification. */
 export interface OutgoingMessage {

@@ -10,7 +10,7 @@
  * use `areaScope(actor, roles)` and put `scopeSql(...)` into the repository's WHERE clause, so an
  * id from another area is simply not found (404), never fetched and then filtered.
  */
-import { CommonErrors } from '../../lib/errors.js';
+import { CommonErrors } from '../lib/errors.js';
 import type { Actor, RoleGrant, RoleName } from './actor.js';
 
 /** A signed-in user (the only actor that holds grants). */

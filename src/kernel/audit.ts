@@ -1,5 +1,5 @@
-import type { Queryable } from '../../db/db.js';
-import type { Actor } from '../identity/actor.js';
+import type { Queryable } from '../db/db.js';
+import type { Actor } from './actor.js';
 
 /** One auditable act: case actions, reveals of personal data, exports, logins, permission changes. */
 export interface AuditEntry {

@@ -1,4 +1,4 @@
-import type { Locale } from '../../config/config.js';
+import type { Locale } from '../config/config.js';
 
 /** The seven roles of the platform (see ARCHITECTURE.md, "Access"). */
 export const ROLES = [
