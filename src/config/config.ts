@@ -2,14 +2,14 @@ import { type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { DEV_AUDIT_KEY } from '../modules/audit/audit.service.js';
 import {
+  DEV_AUDIT_KEY,
   DEV_SIGNING_KEY,
   KeyFormatError,
   parseSigningKey,
   parseVerifyKeys,
   publicKeyOf,
-} from '../modules/audit/checkpoint-keys.js';
+} from '../kernel/audit-keys.js';
 
 /** Locales every message and category name exists in. */
 export const LOCALES = ['zh-CN', 'en'] as const;

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { AppContext } from '../kernel/context.js';
 import { DomainEvents } from '../kernel/domain-events.js';
+import type { TypedApp } from '../kernel/http.js';
 import { FieldCipher } from '../lib/privacy.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { AuditService } from '../modules/audit/audit.service.js';
@@ -58,7 +59,6 @@ import { routingRoutes } from '../modules/routing/routing.routes.js';
 import { RoutingRuleService } from '../modules/routing/routing-rule.service.js';
 import { taxonomyRoutes } from '../modules/taxonomy/taxonomy.routes.js';
 import { TaxonomyService } from '../modules/taxonomy/taxonomy.service.js';
-import type { TypedApp } from './app.js';
 
 /** Builds every module's services once per process. */
 export function createServices(ctx: AppContext) {

@@ -7,14 +7,10 @@ import { auditVerify } from '../../src/cli/commands/audit.command.js';
 import { checkpointsOff, loadConfig } from '../../src/config/config.js';
 import type { Db } from '../../src/db/db.js';
 import { systemActor } from '../../src/kernel/actor.js';
+import { DEV_AUDIT_KEY, DEV_SIGNING_KEY, keyIdOf, publicKeyOf } from '../../src/kernel/audit-keys.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { type AuditRecord, AuditRepository } from '../../src/modules/audit/audit.repository.js';
-import {
-  AuditService,
-  DEV_AUDIT_KEY,
-  GENESIS_HASH,
-  hashRecord,
-} from '../../src/modules/audit/audit.service.js';
+import { AuditService, GENESIS_HASH, hashRecord } from '../../src/modules/audit/audit.service.js';
 import {
   AuditCheckpointer,
   type Checkpoint,
@@ -22,7 +18,6 @@ import {
   checkpointFileName,
   signCheckpoint,
 } from '../../src/modules/audit/audit-checkpoint.js';
-import { DEV_SIGNING_KEY, keyIdOf, publicKeyOf } from '../../src/modules/audit/checkpoint-keys.js';
 import { buildTestApp } from '../support/app.js';
 import { describeEachDriver } from '../support/db.js';
 

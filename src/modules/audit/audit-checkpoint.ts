@@ -3,10 +3,10 @@ import { randomBytes, sign, verify } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/db.js';
+import { keyIdOf, publicKeyOf } from '../../kernel/audit-keys.js';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { AuditRepository } from './audit.repository.js';
 import { type AuditService, type ChainBreak, describeVerify } from './audit.service.js';
-import { keyIdOf, publicKeyOf } from './checkpoint-keys.js';
 
 /** The format tag every checkpoint carries (and signs). */
 export const CHECKPOINT_FORMAT = 'civicgrid-audit-checkpoint/1';

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterCommitOf, type Db, type Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AuditEntry, AuditWriter } from '../../kernel/audit.js';
+import { DEV_AUDIT_KEY } from '../../kernel/audit-keys.js';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import type { Clock } from '../../lib/clock.js';
 import { auditPolicy } from './audit.policy.js';
@@ -22,13 +23,6 @@ export type VerifyResult = { ok: true; records: number } | ({ ok: false; records
 
 /** The chain version the chainer writes: HMAC-SHA-256 with the audit key. */
 export const CHAIN_VERSION = 2;
-
-/**
- * The fixed, public audit key of development and test (config refuses to start without AUDIT_KEY
- * when NODE_ENV=production): records written by the server, the CLI and the tests of one
- * development database verify with each other. It protects nothing and is not meant to.
- */
-export const DEV_AUDIT_KEY = 'civicgrid-development-audit-key: public, not a secret';
 
 /**
  * The hash of a record. Version 1 (rows chained before migration 0015):

@@ -79,3 +79,10 @@ export function keyIdOf(publicKey: KeyObject): string {
     .digest('hex')
     .slice(0, 16);
 }
+
+/**
+ * The fixed, public audit key of development and test (config refuses to start without AUDIT_KEY
+ * when NODE_ENV=production): records written by the server, the CLI and the tests of one
+ * development database verify with each other. It protects nothing and is not meant to.
+ */
+export const DEV_AUDIT_KEY = 'civicgrid-development-audit-key: public, not a secret';
