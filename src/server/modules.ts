@@ -43,6 +43,7 @@ import { IndicatorService } from '../modules/indicators/indicator.service.js';
 import { CaseEventHub } from '../modules/notifications/case-event-hub.js';
 import { eventStreamRoutes } from '../modules/notifications/event-stream.routes.js';
 import { EventStreamService } from '../modules/notifications/event-stream.service.js';
+import { NotificationRepository } from '../modules/notifications/notification.repository.js';
 import { notificationRoutes } from '../modules/notifications/notification.routes.js';
 import { NotificationService } from '../modules/notifications/notification.service.js';
 import { createOpen311Services } from '../modules/open311/open311.module.js';
@@ -78,6 +79,7 @@ export function createServices(ctx: AppContext) {
     audit,
     repo: new CaseRepository(),
     messages: identity.messages,
+    notifications: new NotificationRepository(),
   });
   events.on('identity.phone_verified', new ReporterLinks(caseSupport).onPhoneVerified);
   return {

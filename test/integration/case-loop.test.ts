@@ -11,6 +11,7 @@ import { CaseSupport } from '../../src/modules/cases/case-support.js';
 import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
 import { OutboxMessageSender } from '../../src/modules/messaging/outbox.service.js';
+import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver, type TestDb } from '../support/db.js';
 
@@ -23,6 +24,7 @@ function services(t: TestDb, clock: FixedClock) {
     locate: new LocateService(t.db),
     audit,
     repo: new CaseRepository(),
+    notifications: new NotificationRepository(),
     messages: new OutboxMessageSender(new FieldCipher('k'.repeat(32)), clock),
   });
   return {

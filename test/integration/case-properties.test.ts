@@ -28,6 +28,7 @@ import { CaseSupport } from '../../src/modules/cases/case-support.js';
 import { CaseWorkflowService, type WorkflowInput } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
 import { IndicatorService } from '../../src/modules/indicators/indicator.service.js';
+import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';
 
@@ -154,6 +155,7 @@ describeEachDriver('case properties', (t) => {
       locate: new LocateService(db),
       audit,
       repo: new CaseRepository(),
+      notifications: new NotificationRepository(),
     });
     const intake = new CaseIntakeService(support);
     const workflow = new CaseWorkflowService(support);

@@ -13,6 +13,7 @@ import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.servi
 import { DeadlineRepository } from '../../src/modules/cases/deadline.repository.js';
 import { DeadlineScheduler, judgeClock } from '../../src/modules/cases/deadline-scheduler.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
+import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver, postgresTestDb } from '../support/db.js';
 
@@ -28,6 +29,7 @@ function services(db: Db, clock: FixedClock) {
     locate: new LocateService(db),
     audit: new AuditService(db, clock),
     repo: new CaseRepository(),
+    notifications: new NotificationRepository(),
   });
   return {
     support,

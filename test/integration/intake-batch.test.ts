@@ -16,6 +16,7 @@ import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.j
 import { CaseSupport, newPublicCode } from '../../src/modules/cases/case-support.js';
 import { bestRule, RoutingRepository } from '../../src/modules/cases/routing.repository.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
+import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';
 import { buildTestApp } from '../support/app.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';
@@ -214,6 +215,7 @@ describeEachDriver('intake in batches (group commit)', (t) => {
       locate: new LocateService(db),
       audit: new AuditService(db, systemClock),
       repo: new CaseRepository(),
+      notifications: new NotificationRepository(),
       publicCode: (at) => (sameLeft-- > 0 ? 'NH261130-SAME00' : newPublicCode(at)),
     });
     const intake = new CaseIntakeService(support);

@@ -38,6 +38,7 @@ import {
   INDICATORS,
   type IndicatorValue,
 } from '../../src/modules/indicators/indicator-definitions.js';
+import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';
 import { makeUser, seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';
 
@@ -222,6 +223,7 @@ describeEachDriver('indicators: every rate counts cases and lies in [0, 1]', (t)
       locate: new LocateService(db),
       audit,
       repo: new CaseRepository(),
+      notifications: new NotificationRepository(),
     });
     intake = new CaseIntakeService(support);
     workflow = new CaseWorkflowService(support);

@@ -6,10 +6,10 @@
 import { type Queryable, sqlState } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import { codeWithin } from '../../kernel/policy.js';
+import { uploadKeyHash } from '../../kernel/upload-key.js';
 import { Batcher, type Outcome } from '../../lib/batcher.js';
 import { AppError, CommonErrors } from '../../lib/errors.js';
 import { normalisePhone } from '../../lib/privacy.js';
-import { uploadKeyHash } from '../photos/upload-key.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';

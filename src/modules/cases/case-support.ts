@@ -8,6 +8,7 @@ import type { Db, Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import { type AuditWriter, recordAll } from '../../kernel/audit.js';
 import { canonicalJson } from '../../kernel/canonical-json.js';
+import type { Audience, InboxWriter } from '../../kernel/inbox.js';
 import type { MessageSender } from '../../kernel/message-sender.js';
 import { areaScope, departmentScope, scopeSql } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
@@ -16,7 +17,6 @@ import { CalendarRepository } from '../calendar/calendar.repository.js';
 import { FALLBACK_CALENDAR } from '../calendar/city-calendar.js';
 import type { CalendarSpec } from '../calendar/working-calendar.js';
 import type { LocateService } from '../grid/locate.service.js';
-import { type Audience, NotificationRepository } from '../notifications/notification.repository.js';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
 import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
 import type { Category } from '../taxonomy/taxonomy.types.js';
@@ -39,7 +39,8 @@ export interface CaseDeps {
   audit: AuditWriter;
   repo: CaseRepository;
   taxonomy?: TaxonomyRepository;
-  notifications?: NotificationRepository;
+  /** The in-app inbox (the notifications module's repository, wired by the composition root). */
+  notifications: InboxWriter;
   calendar?: CalendarRepository;
   /** SMS to reporters who gave a phone but have no account (hotline callers). */
   messages?: MessageSender;
@@ -87,7 +88,7 @@ export interface IntakeConfig {
 /** Shared helpers bound to one set of dependencies. */
 export class CaseSupport {
   readonly taxonomy: TaxonomyRepository;
-  readonly notifications: NotificationRepository;
+  readonly notifications: InboxWriter;
   private readonly calendars: CalendarRepository;
   private readonly routing: RoutingRepository;
   private calendarCache: { spec: CalendarSpec; at: number } | undefined;
@@ -95,7 +96,7 @@ export class CaseSupport {
 
   constructor(readonly deps: CaseDeps) {
     this.taxonomy = deps.taxonomy ?? new TaxonomyRepository();
-    this.notifications = deps.notifications ?? new NotificationRepository();
+    this.notifications = deps.notifications;
     this.calendars = deps.calendar ?? new CalendarRepository();
     this.routing = new RoutingRepository();
   }

@@ -7,8 +7,8 @@
 
 import { type Queryable, sqlState } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import type { Audience } from '../../kernel/inbox.js';
 import { CommonErrors, text } from '../../lib/errors.js';
-import type { Audience } from '../notifications/notification.repository.js';
 import { CaseErrors } from './case.errors.js';
 import { type CaseResource, casePolicy } from './case.policy.js';
 import type { CaseRecord } from './case.types.js';

@@ -14,13 +14,13 @@
 
 import { type Actor, systemActor } from '../../kernel/actor.js';
 import { AREA_CODE_LENGTH } from '../../kernel/area-code.js';
+import type { Audience } from '../../kernel/inbox.js';
 import {
   type CalendarSpec,
   type DeadlineMode,
   deadlineMinutesUsed,
   trafficLight,
 } from '../calendar/working-calendar.js';
-import type { Audience } from '../notifications/notification.repository.js';
 import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
 import type { CaseRecord } from './case.types.js';
 import type { CaseSupport } from './case-support.js';

@@ -1,24 +1,6 @@
 import type { Queryable } from '../../db/db.js';
 import type { RoleName } from '../../kernel/actor.js';
-
-/** Who should hear about a case change. */
-export type Audience =
-  | { kind: 'users'; userIds: readonly number[] }
-  /** Handlers of these departments. */
-  | { kind: 'departments'; departments: readonly string[] }
-  /** Holders of these roles whose area contains the grid (e.g. the street's dispatchers). */
-  | { kind: 'area_roles'; roles: readonly RoleName[]; gridCode: string };
-
-/** A notification to send: to every user in its audiences. */
-export interface NewNotification {
-  audiences: readonly Audience[];
-  caseId: number | null;
-  kind: string;
-  titleZh: string;
-  titleEn: string;
-  body: Record<string, unknown>;
-  at: Date;
-}
+import type { Audience, InboxWriter, NewNotification } from '../../kernel/inbox.js';
 
 /** One in-app notification as stored. */
 export interface NotificationRecord {
@@ -33,8 +15,10 @@ export interface NotificationRecord {
   readAt: Date | null;
 }
 
+export type { Audience, NewNotification };
+
 /** The only SQL for the in-app inbox. */
-export class NotificationRepository {
+export class NotificationRepository implements InboxWriter {
   /**
    * Inserts one notification per distinct user in the audiences, in the caller's transaction;
    * returns the user ids reached.

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
+import { UPLOAD_KEY_PATTERN } from '../../kernel/upload-key.js';
 import { PHOTO_MIME_TYPES } from './image-metadata.js';
 import { PHOTO_PURPOSES, type PhotoPurpose } from './photo.repository.js';
 import { PHOTO_MAX_BYTES, type PhotoService } from './photo.service.js';
-import { UPLOAD_KEY_PATTERN } from './upload-key.js';
 
 const literalUnion = <T extends readonly string[]>(xs: T, opts: { default?: T[number] } = {}) =>
   Type.Union(

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import { newUploadKey, uploadKeyHash } from '../../kernel/upload-key.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { CaseSupport } from '../cases/case-support.js';
@@ -23,7 +24,6 @@ import {
 import { PhotoErrors } from './photo.errors.js';
 import { type PhotoPurpose, type PhotoRecord, PhotoRepository } from './photo.repository.js';
 import { PhotoStore } from './photo-store.js';
-import { newUploadKey, uploadKeyHash } from './upload-key.js';
 
 /** The largest accepted upload (the HTTP body limit of the upload route). */
 export const PHOTO_MAX_BYTES = 8 * 1024 * 1024;
