@@ -10,6 +10,7 @@ import { areasDemoStep } from '../grid/grid.demo.js';
 import { gridMembersDemoStep } from '../grid/grid-member.demo.js';
 import { identityDemoStep } from '../identity/identity.demo.js';
 import { departmentsDemoStep } from '../org/org.demo.js';
+import { partsDemoStep } from '../parts/parts.demo.js';
 import { registryDemoStep } from '../registry/registry.demo.js';
 import { taxonomyDemoStep } from '../taxonomy/taxonomy.demo.js';
 
@@ -22,6 +23,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   taxonomyDemoStep,
   calendarDemoStep,
   registryDemoStep,
+  partsDemoStep,
   casesDemoStep,
 ];
 

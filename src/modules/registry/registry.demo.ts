@@ -1,6 +1,7 @@
 /**
  * Demo step: the base data of the demo city (一标三实). Standard addresses and buildings located
- * into their grids, households of 1–5 people, shops and property companies, and city parts, with
+ * into their grids, households of 1–5 people, shops and property companies (city parts are the
+ * parts module's step), with
  * provenance from two departments: public security files everyone, civil affairs files a share
  * again (some phones only it knows, a handful of phones and residence types that disagree), so
  * the data quality view and the conflict list have something to show. People go through the
@@ -18,13 +19,8 @@ import {
   type Sex,
 } from '../../kernel/demo-data/demo-content.js';
 import type { DemoStep } from '../../kernel/demo-step.js';
-import { polygonsOf } from '../../kernel/geojson.js';
 import type { Rng } from '../../lib/random.js';
-import { AreaRepository } from '../grid/area.repository.js';
-import { GridLocator } from '../grid/grid-locator.js';
-import { partCode } from '../parts/part-code.js';
-import { type NewPart, type PartState, PartsRepository } from '../parts/parts.repository.js';
-import { TAXONOMY_V1 } from '../taxonomy/taxonomy.seed.js';
+import { gridPlaces, type Place } from '../grid/grid-places.js';
 import { importPersonBatch } from './person-import.js';
 import type { ResidenceType } from './person-row.js';
 import { RegistryRepository } from './registry.repository.js';
@@ -35,7 +31,6 @@ export const DEMO_REGISTRY = {
   buildings: 300,
   households: 500,
   organisations: 60,
-  parts: 300,
   /** People whose phone the civil-affairs file gives differently (open phone conflicts). */
   phoneConflicts: 12,
   /** People whose residence type the civil-affairs file gives differently. */
@@ -52,12 +47,6 @@ const RESIDENCE_ZH: Record<ResidenceType, string> = {
   permanent: '常住',
   floating: '流动',
 };
-
-interface Place {
-  gridCode: string;
-  lng: number;
-  lat: number;
-}
 
 interface DemoPerson {
   name: string;
@@ -80,36 +69,6 @@ function creditCode(rng: Rng, county: string): string {
 
 function ymd(d: Date): string {
   return d.toISOString().slice(0, 10);
-}
-
-/** Points inside the current grids, checked with the same locator the API uses. */
-class PlacePicker {
-  private readonly rings: Array<{ code: string; ring: number[][]; cx: number; cy: number }>;
-  private readonly locator: GridLocator;
-
-  constructor(shapes: ReadonlyArray<{ code: string; geometry: Parameters<typeof polygonsOf>[0] }>) {
-    this.locator = new GridLocator(shapes.map((s, i) => ({ id: i, code: s.code, geometry: s.geometry })));
-    this.rings = shapes.map((s) => {
-      const ring = (polygonsOf(s.geometry)[0]?.[0] ?? []).slice(0, -1) as number[][];
-      const cx = ring.reduce((a, p) => a + (p[0] ?? 0), 0) / Math.max(1, ring.length);
-      const cy = ring.reduce((a, p) => a + (p[1] ?? 0), 0) / Math.max(1, ring.length);
-      return { code: s.code, ring, cx, cy };
-    });
-  }
-
-  /** A random point between a grid's vertex centroid and one of its vertices, and its grid. */
-  pick(rng: Rng): Place {
-    for (;;) {
-      const g = rng.pick(this.rings);
-      const v = g.ring.length > 0 ? rng.pick(g.ring) : [g.cx, g.cy];
-      const t = rng.range(0, 0.7);
-      const lng = g.cx + t * ((v[0] ?? g.cx) - g.cx);
-      const lat = g.cy + t * ((v[1] ?? g.cy) - g.cy);
-      const id = this.locator.locate(lng, lat);
-      const found = id >= 0 ? this.rings[id] : undefined;
-      if (found) return { gridCode: found.code, lng, lat };
-    }
-  }
 }
 
 /** Members of one household: a head, perhaps a spouse, children sharing the head's surname. */
@@ -165,7 +124,7 @@ function personRow(p: DemoPerson, rowNo: number, headers: readonly string[], zh:
   return { rowNo, values, headers };
 }
 
-async function openBatch(
+export async function openBatch(
   tx: Queryable,
   repo: RegistryRepository,
   kind: 'person' | 'household' | 'organisation' | 'part',
@@ -183,11 +142,10 @@ export const registryDemoStep: DemoStep = {
     const rng = env.rng;
     const now = env.clock.now();
     const repo = new RegistryRepository();
-    const shapes = await new AreaRepository().currentGridShapes(tx);
-    if (shapes.length === 0) return 'no base data (areas missing)';
-    const places = new PlacePicker(shapes);
+    const places = await gridPlaces(tx);
+    if (!places) return 'no base data (areas missing)';
     const n = DEMO_REGISTRY;
-    env.progress.start('Base data (一标三实)', n.buildings + n.households + n.organisations + n.parts);
+    env.progress.start('Base data (一标三实)', n.buildings + n.households + n.organisations);
 
     // Standard addresses and buildings.
     const buildings: Array<Place & { id: number; addressId: number; floors: number }> = [];
@@ -376,46 +334,8 @@ export const registryDemoStep: DemoStep = {
     });
     env.progress.tick(n.organisations);
 
-    // City parts (GB/T 30428.2): county of the grid + class + serial per county and class.
-    const classes = TAXONOMY_V1.categories.filter((c) => c.kind === 'part');
-    const serials = new Map<string, number>();
-    const parts: NewPart[] = [];
-    for (let i = 0; i < n.parts; i++) {
-      const place = places.pick(rng);
-      const cat = rng.pick(classes);
-      const county = place.gridCode.slice(0, 6);
-      const key = `${county}${cat.code}`;
-      const serial = (serials.get(key) ?? 0) + 1;
-      serials.set(key, serial);
-      const s = rng.next();
-      const state: PartState =
-        s < 0.85 ? 'normal' : s < 0.93 ? 'damaged' : s < 0.98 ? 'repairing' : 'missing';
-      parts.push({
-        code: partCode(county, cat.code, serial),
-        categoryCode: cat.code,
-        name: cat.nameZh,
-        ownerDepartment: cat.departmentCode,
-        state,
-        lng: place.lng,
-        lat: place.lat,
-        gridCode: place.gridCode,
-        rowNo: i + 2,
-      });
-    }
-    const partsAt = new Date(now.getTime() - 50 * DAY);
-    const partBatch = await openBatch(tx, repo, 'part', 'urban_mgmt', '城管-部件普查.geojson', partsAt);
-    await new PartsRepository().upsertMany(tx, parts, partBatch, partsAt);
-    await repo.finishBatch(tx, partBatch, {
-      total: parts.length,
-      imported: parts.length,
-      rejected: 0,
-      merged: 0,
-      conflicts: 0,
-      rejections: [],
-    });
-    env.progress.tick(n.parts);
     env.progress.done();
 
-    return `${buildings.length} addresses and buildings, ${householdIds.length} households, ${ps.created} people (${ca.merged} filed twice, ${ca.conflicts} conflicts), ${orgIds.length} organisations, ${parts.length} parts`;
+    return `${buildings.length} addresses and buildings, ${householdIds.length} households, ${ps.created} people (${ca.merged} filed twice, ${ca.conflicts} conflicts), ${orgIds.length} organisations`;
   },
 };
