@@ -8,7 +8,7 @@
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
 import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
-import { ThrottleRepository } from '../identity/throttle.repository.js';
+import { ThrottleRepository } from '../identity/index.js';
 import { CaseErrors } from './case.errors.js';
 
 const ADDRESS_WINDOW_MS = 10 * 60_000;

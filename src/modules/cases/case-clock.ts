@@ -7,8 +7,8 @@ import {
   type CalendarSpec,
   type DeadlineMode,
   deadlineMinutesUsed,
-} from '../calendar/working-calendar.js';
-import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
+} from '../calendar/index.js';
+import type { StageDeadlines } from '../taxonomy/index.js';
 import type { CaseRecord } from './case.types.js';
 import type { StageClock } from './case-state.js';
 

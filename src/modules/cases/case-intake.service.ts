@@ -10,7 +10,7 @@ import { uploadKeyHash } from '../../kernel/upload-key.js';
 import { Batcher, type Outcome } from '../../lib/batcher.js';
 import { AppError, CommonErrors } from '../../lib/errors.js';
 import { normalisePhone } from '../../lib/privacy.js';
-import type { Category } from '../taxonomy/taxonomy.types.js';
+import type { Category } from '../taxonomy/index.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
 import { presentCandidate } from './case.presenter.js';

@@ -3,8 +3,8 @@
  * calendar, timestamps. Pure (no I/O), shared by the workflow service and the demo generator, so
  * generated history follows exactly the rules live cases do.
  */
-import type { CalendarSpec } from '../calendar/working-calendar.js';
-import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
+import type { CalendarSpec } from '../calendar/index.js';
+import type { StageDeadlines } from '../taxonomy/index.js';
 import type { CaseRecord, StoredTask } from './case.types.js';
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, taskDeadline } from './case-clock.js';
 import type { CaseAction, CaseSnapshot, StageClock, TransitionResult } from './case-state.js';

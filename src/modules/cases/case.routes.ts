@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
 import { UPLOAD_KEY_PATTERN } from '../../kernel/upload-key.js';
 import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
-import { auditPurpose, RevealPurpose } from '../identity/reveal-purpose.js';
+import { auditPurpose, RevealPurpose } from '../identity/index.js';
 import type { AnonReportLimiter } from './anon-report-limit.js';
 import { casePolicy } from './case.policy.js';
 import {

@@ -20,8 +20,8 @@ import {
   type DeadlineMode,
   deadlineMinutesUsed,
   trafficLight,
-} from '../calendar/working-calendar.js';
-import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
+} from '../calendar/index.js';
+import type { StageDeadlines } from '../taxonomy/index.js';
 import type { CaseRecord } from './case.types.js';
 import type { CaseSupport } from './case-support.js';
 import { DeadlineRepository, MAX_ESCALATION_LEVEL, type RunningClock } from './deadline.repository.js';

@@ -7,7 +7,7 @@
  */
 import type { Queryable } from '../../db/db.js';
 import { recordAll } from '../../kernel/audit.js';
-import type { PhoneVerified } from '../identity/identity.events.js';
+import type { PhoneVerified } from '../identity/index.js';
 import type { CaseSupport } from './case-support.js';
 
 export class ReporterLinks {

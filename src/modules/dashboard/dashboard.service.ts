@@ -2,8 +2,7 @@ import type { Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import { areaScope } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
-import { AREA_READER_ROLES } from '../cases/case.policy.js';
-import { localDay } from '../cases/case-rollup.js';
+import { AREA_READER_ROLES, localDay } from '../cases/index.js';
 import { dashboardPolicy } from './dashboard.policy.js';
 import {
   type AreaCount,

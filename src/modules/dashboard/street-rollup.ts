@@ -15,7 +15,7 @@
  */
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
-import { localDay } from '../cases/case-rollup.js';
+import { localDay } from '../cases/index.js';
 import type { DashboardRepository } from './dashboard.repository.js';
 
 const DAY_MS = 86_400_000;

@@ -4,15 +4,14 @@ import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
 import { FieldCipher } from '../../lib/privacy.js';
 import { createRng } from '../../lib/random.js';
-import { calendarDemoStep } from '../calendar/calendar.demo.js';
-import { casesDemoStep } from '../cases/cases.demo.js';
-import { areasDemoStep } from '../grid/grid.demo.js';
-import { gridMembersDemoStep } from '../grid/grid-member.demo.js';
-import { identityDemoStep } from '../identity/identity.demo.js';
-import { departmentsDemoStep } from '../org/org.demo.js';
-import { partsDemoStep } from '../parts/parts.demo.js';
-import { registryDemoStep } from '../registry/registry.demo.js';
-import { taxonomyDemoStep } from '../taxonomy/taxonomy.demo.js';
+import { calendarDemoStep } from '../calendar/index.js';
+import { casesDemoStep } from '../cases/index.js';
+import { areasDemoStep, gridMembersDemoStep } from '../grid/index.js';
+import { identityDemoStep } from '../identity/index.js';
+import { departmentsDemoStep } from '../org/index.js';
+import { partsDemoStep } from '../parts/index.js';
+import { registryDemoStep } from '../registry/index.js';
+import { taxonomyDemoStep } from '../taxonomy/index.js';
 
 /** Every module's demo step, in dependency order. A module adds its step here. */
 export const DEMO_STEPS: readonly DemoStep[] = [

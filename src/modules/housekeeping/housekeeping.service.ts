@@ -33,7 +33,7 @@ import type { Db } from '../../db/db.js';
 import { systemActor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
-import type { PhotoStore } from '../photos/photo-store.js';
+import type { PhotoStore } from '../photos/index.js';
 import { HousekeepingRepository } from './housekeeping.repository.js';
 
 const HOUR_MS = 3_600_000;

@@ -3,7 +3,7 @@ import type { AppContext } from '../../kernel/context.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { MessageSender } from '../../kernel/message-sender.js';
 import { FieldCipher } from '../../lib/privacy.js';
-import { OutboxMessageSender, OutboxService } from '../messaging/outbox.service.js';
+import { OutboxMessageSender, OutboxService } from '../messaging/index.js';
 import { AuthService } from './auth.service.js';
 import { BearerTokens } from './bearer-token.js';
 import { PasswordHasher } from './password-hasher.js';

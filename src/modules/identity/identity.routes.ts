@@ -1,5 +1,5 @@
 import type { TypedApp } from '../../kernel/http.js';
-import { outboxRoutes } from '../messaging/outbox.routes.js';
+import { outboxRoutes } from '../messaging/index.js';
 import { authRoutes } from './auth.routes.js';
 import type { createIdentityServices } from './identity.module.js';
 import { userRoutes } from './user.routes.js';

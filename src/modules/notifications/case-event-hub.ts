@@ -6,7 +6,7 @@
  * with Last-Event-ID).
  */
 import type { Db } from '../../db/db.js';
-import { CASE_EVENTS_CHANNEL, type CaseEventMessage } from '../cases/case-support.js';
+import { CASE_EVENTS_CHANNEL, type CaseEventMessage } from '../cases/index.js';
 
 /** What one stream may see: areas by code prefix and/or departments, narrowed by `within`. */
 export interface StreamFilter {

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { CaseEventMessage } from '../cases/case-support.js';
+import type { CaseEventMessage } from '../cases/index.js';
 
 /** The only SQL of the live stream: the backlog a reconnecting client asks for with Last-Event-ID. */
 export class EventStreamRepository {

@@ -6,8 +6,8 @@
 import type { Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import { areaScope, departmentScope, Policy } from '../../kernel/policy.js';
-import { AREA_READER_ROLES } from '../cases/case.policy.js';
-import type { CaseEventMessage } from '../cases/case-support.js';
+import type { CaseEventMessage } from '../cases/index.js';
+import { AREA_READER_ROLES } from '../cases/index.js';
 import { matchesFilter, type StreamFilter } from './case-event-hub.js';
 import { EventStreamRepository } from './event-stream.repository.js';
 

@@ -9,7 +9,7 @@ import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
-import { ThrottleRepository } from '../identity/throttle.repository.js';
+import { ThrottleRepository } from '../identity/index.js';
 import { type ApiKeyRecord, ApiKeyRepository } from './api-key.repository.js';
 import { Open311Errors } from './open311.errors.js';
 import { open311KeyPolicy } from './open311.policy.js';

@@ -1,7 +1,7 @@
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { AppContext } from '../../kernel/context.js';
-import type { CaseIntakeService } from '../cases/case-intake.service.js';
-import type { LocateService } from '../grid/locate.service.js';
+import type { CaseIntakeService } from '../cases/index.js';
+import type { LocateService } from '../grid/index.js';
 import { ApiKeyService } from './api-key.service.js';
 import { Open311Service } from './open311.service.js';
 

@@ -8,8 +8,7 @@
  */
 import type { Locale } from '../../config/config.js';
 import { redactFreeText } from '../../lib/privacy.js';
-import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
-import type { Category } from '../taxonomy/taxonomy.types.js';
+import type { Category, StageDeadlines } from '../taxonomy/index.js';
 import type { Open311CaseRow } from './open311.repository.js';
 import { w3cDateTime } from './open311-format.js';
 

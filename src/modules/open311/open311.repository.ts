@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { StageDeadlines } from '../taxonomy/taxonomy.seed.js';
+import type { StageDeadlines } from '../taxonomy/index.js';
 
 /**
  * A case as Open311 shows it: only fields without personal data (no reporter columns are

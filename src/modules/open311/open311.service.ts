@@ -15,10 +15,10 @@ import type { Db } from '../../db/db.js';
 import { systemActor } from '../../kernel/actor.js';
 import { isWithinArea, levelOfCode } from '../../kernel/area-code.js';
 import type { Clock } from '../../lib/clock.js';
-import type { CaseIntakeService } from '../cases/case-intake.service.js';
-import type { LocateService } from '../grid/locate.service.js';
-import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
-import type { Category } from '../taxonomy/taxonomy.types.js';
+import type { CaseIntakeService } from '../cases/index.js';
+import type { LocateService } from '../grid/index.js';
+import type { Category } from '../taxonomy/index.js';
+import { TaxonomyRepository } from '../taxonomy/index.js';
 import type { ApiKeyService } from './api-key.service.js';
 import { Open311Errors } from './open311.errors.js';
 import {

@@ -4,7 +4,7 @@
  * water-supply manhole cover in county 320508. The class must exist in the taxonomy.
  */
 import { validateAreaCode } from '../../kernel/area-code.js';
-import { type CategorySeed, findCategory } from '../taxonomy/taxonomy.seed.js';
+import { type CategorySeed, findCategory } from '../taxonomy/index.js';
 
 /** The parts of a valid identifier. */
 export interface PartCode {

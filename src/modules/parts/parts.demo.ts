@@ -3,10 +3,9 @@
  * DEMO_PARTS parts placed in the grids, recorded as a registry import batch like a real file.
  */
 import type { DemoStep } from '../../kernel/demo-step.js';
-import { gridPlaces } from '../grid/grid-places.js';
-import { openBatch } from '../registry/registry.demo.js';
-import { RegistryRepository } from '../registry/registry.repository.js';
-import { TAXONOMY_V1 } from '../taxonomy/taxonomy.seed.js';
+import { gridPlaces } from '../grid/index.js';
+import { openBatch, RegistryRepository } from '../registry/index.js';
+import { TAXONOMY_V1 } from '../taxonomy/index.js';
 import { partCode } from './part-code.js';
 import { type NewPart, type PartState, PartsRepository } from './parts.repository.js';
 

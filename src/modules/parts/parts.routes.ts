@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
 import { text } from '../../lib/errors.js';
-import { RegistryErrors } from '../registry/registry.errors.js';
-import { readTable, tableFormatOf } from '../registry/tabular-file.js';
+import { RegistryErrors, readTable, tableFormatOf } from '../registry/index.js';
 import { partImportPolicy, partPolicy } from './parts.policy.js';
 import { geojsonPartRows, type PartsService } from './parts.service.js';
 

@@ -20,7 +20,7 @@ import {
 } from '../../kernel/demo-data/demo-content.js';
 import type { DemoStep } from '../../kernel/demo-step.js';
 import type { Rng } from '../../lib/random.js';
-import { gridPlaces, type Place } from '../grid/grid-places.js';
+import { gridPlaces, type Place } from '../grid/index.js';
 import { importPersonBatch } from './person-import.js';
 import type { ResidenceType } from './person-row.js';
 import { RegistryRepository } from './registry.repository.js';

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
-import { auditPurpose, RevealPurpose } from '../identity/reveal-purpose.js';
+import { auditPurpose, RevealPurpose } from '../identity/index.js';
 import { RECORD_KINDS, type RecordKind } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';
 import { personPolicy, registryImportPolicy } from './registry.policy.js';

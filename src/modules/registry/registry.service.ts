@@ -5,7 +5,7 @@ import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import { LocateService } from '../grid/locate.service.js';
+import { LocateService } from '../grid/index.js';
 import { importPersonBatch } from './person-import.js';
 import type { Rejection } from './person-row.js';
 import { RecordRepository, type RecordSummary } from './record.repository.js';

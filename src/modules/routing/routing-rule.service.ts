@@ -7,9 +7,9 @@
 import { afterCommitOf, type Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
-import { RoutingRepository, type RoutingRule } from '../cases/routing.repository.js';
-import { TaxonomyRepository } from '../taxonomy/taxonomy.repository.js';
-import type { IntakeConfigCache } from '../taxonomy/taxonomy.service.js';
+import { RoutingRepository, type RoutingRule } from '../cases/index.js';
+import type { IntakeConfigCache } from '../taxonomy/index.js';
+import { TaxonomyRepository } from '../taxonomy/index.js';
 import { RoutingErrors } from './routing.errors.js';
 import { routingPolicy } from './routing.policy.js';
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
-import type { RoutingRule } from '../cases/routing.repository.js';
+import type { RoutingRule } from '../cases/index.js';
 import { routingPolicy } from './routing.policy.js';
 import type { RoutingRuleService } from './routing-rule.service.js';
 

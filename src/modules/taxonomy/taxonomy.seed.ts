@@ -14,7 +14,7 @@
  * hours, street cleaning 2 h, green-space care 5 working days, illegal building stop-work 4 h and
  * demolition 20 working days. The rest are typical city rules and can be changed per city.
  */
-import type { DepartmentCode } from '../org/departments.seed.js';
+import type { DepartmentCode } from '../org/index.js';
 
 /** Which list a category belongs to: events (事件), city parts (部件) or 12345 request types. */
 export type CategoryKind = 'event' | 'part' | 'hotline';

@@ -1,0 +1,9 @@
+/**
+ * The public entry of the calendar module: what other modules may use. Everything else in
+ * src/modules/calendar/ is internal (checked by `npm run lint:deps`).
+ */
+export { calendarDemoStep } from './calendar.demo.js';
+export { CalendarRepository } from './calendar.repository.js';
+export { FALLBACK_CALENDAR } from './city-calendar.js';
+export type { CalendarSpec, DeadlineMode } from './working-calendar.js';
+export { addDeadlineMinutes, deadlineMinutesUsed, trafficLight } from './working-calendar.js';

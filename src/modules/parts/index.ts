@@ -1,0 +1,5 @@
+/**
+ * The public entry of the parts module: what other modules may use. Everything else in
+ * src/modules/parts/ is internal (checked by `npm run lint:deps`).
+ */
+export { partsDemoStep } from './parts.demo.js';
