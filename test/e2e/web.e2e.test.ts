@@ -160,6 +160,12 @@ describe('web app', () => {
     const supCtx = await contextFor(browser, server.url, DESKTOP, `sup-${district}`);
     const sup = await supCtx.newPage();
     await sup.goto('/supervisor');
+    // Each indicator shows its definition, tied to the figure for screen readers.
+    const onTime = sup.locator('tr[data-indicator] td[aria-describedby]').first();
+    const defId = await onTime.getAttribute('aria-describedby');
+    await expect
+      .poll(async () => (await sup.locator(`[id="${defId}"]`).textContent())?.length ?? 0)
+      .toBeGreaterThan(5);
     await act(sup, '待核查', publicCode, 'verify_pass', undefined, true);
     await expect
       .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
