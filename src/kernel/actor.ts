@@ -55,6 +55,39 @@ export type Actor = (
   | { kind: 'system'; name: string }
 ) & { readonly origin?: ActorOrigin };
 
+/**
+ * Who acted, as a history shows it to everyone: one of ROLES, or for machines `system`
+ * (schedulers, demo, CLI), `device` (IoT sensors) or `open311` (another system's key). A stable
+ * code the UI translates; unlike a name it is never personal data.
+ */
+export const ACTOR_ROLES = [...ROLES, 'system', 'device', 'open311'] as const;
+/** One of ACTOR_ROLES. */
+export type ActorRole = (typeof ACTOR_ROLES)[number];
+
+/** The role of a system actor by its name: `iot` (devices) and `open311:<key id>` have their own. */
+export function systemActorRole(name: string): ActorRole {
+  if (name === 'iot') return 'device';
+  if (name.startsWith('open311:')) return 'open311';
+  return 'system';
+}
+
+/**
+ * The role an actor acted in. A user holds several grants; `allowing` names the roles whose grant
+ * allowed this act (the caller asks its policy), and the highest-ranked of those is the role. When
+ * none is given or matches, the highest-ranked grant the user holds; no grant at all, `resident`.
+ * Anonymous callers are residents (an anonymous report is a resident's).
+ */
+export function actorRoleOf(actor: Actor, allowing: readonly RoleName[] = []): ActorRole {
+  if (actor.kind === 'system') return systemActorRole(actor.name);
+  if (actor.kind !== 'user') return 'resident';
+  const top = (roles: readonly RoleName[]) =>
+    roles.reduce<RoleName | null>(
+      (best, r) => (best === null || ROLE_RANK[r] > ROLE_RANK[best] ? r : best),
+      null,
+    );
+  return top(allowing) ?? top(actor.grants.map((g) => g.role)) ?? 'resident';
+}
+
 /** The actor of requests without credentials. */
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 

@@ -74,6 +74,24 @@ export class Policy<R = unknown> {
   }
 
   /**
+   * The roles of the actor's grants that allow the action (on this resource): which hat the actor
+   * wore for an act already allowed, e.g. for the role shown in a case's history.
+   */
+  rolesAllowing(actor: Actor, action: string, resource?: R): RoleName[] {
+    if (actor.kind !== 'user') return [];
+    const out = new Set<RoleName>();
+    for (const rule of this.rules) {
+      if (rule.actions !== '*' && !rule.actions.includes(action)) continue;
+      for (const grant of actor.grants) {
+        if (rule.roles !== '*' && !rule.roles.includes(grant.role)) continue;
+        if (rule.condition && (resource === undefined || !rule.condition(grant, resource, actor))) continue;
+        out.add(grant.role);
+      }
+    }
+    return [...out];
+  }
+
+  /**
    * Throws UNAUTHENTICATED for anonymous actors and FORBIDDEN otherwise. Use `notFoundInstead`
    * when a refusal would reveal that the resource exists in another area.
    */

@@ -160,6 +160,12 @@ describe('web app', () => {
     const supCtx = await contextFor(browser, server.url, DESKTOP, `sup-${district}`);
     const sup = await supCtx.newPage();
     await sup.goto('/supervisor');
+    // Each indicator shows its definition, tied to the figure for screen readers.
+    const onTime = sup.locator('tr[data-indicator] td[aria-describedby]').first();
+    const defId = await onTime.getAttribute('aria-describedby');
+    await expect
+      .poll(async () => (await sup.locator(`[id="${defId}"]`).textContent())?.length ?? 0)
+      .toBeGreaterThan(5);
     await act(sup, '待核查', publicCode, 'verify_pass', undefined, true);
     await expect
       .poll(async () => (await findCase(marker)).items[0]?.state, { timeout: 10_000 })
@@ -168,10 +174,17 @@ describe('web app', () => {
     const photos = await admin<{ photos: Array<{ purpose: string }> }>(`/api/cases/${row.id}`);
     expect(photos.photos.map((p) => p.purpose).sort()).toEqual(['report', 'report_back', 'verify']);
     await sup.locator('.case-panel figure[data-purpose=verify] img').waitFor();
+    // Staff see each history entry's role and the staff member's name (issue 14).
+    const dispatchedBy = sup.locator('.case-panel .timeline .actor[data-role=dispatcher]').first();
+    await expect.poll(async () => dispatchedBy.textContent()).toMatch(/^派遣员 · \S+/);
     await sup.screenshot({ path: path.join(SHOTS, 'supervisor-photos-desktop.png') });
 
     // The resident sees it closed on the tracking page and rates it.
     await res.goto(`/track/${publicCode}`);
+    // The tracking page shows roles only, never a name.
+    await expect
+      .poll(async () => res.locator('.timeline .actor[data-role=dispatcher]').first().textContent())
+      .toBe('派遣员');
     await res.locator('button[data-result="satisfied"]').click();
     await res.getByText('感谢您的评价').waitFor();
     await expect

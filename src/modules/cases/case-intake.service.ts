@@ -12,7 +12,7 @@ import { AppError, CommonErrors } from '../../lib/errors.js';
 import { normalisePhone } from '../../lib/privacy.js';
 import type { Category } from '../taxonomy/index.js';
 import { CaseErrors } from './case.errors.js';
-import { casePolicy } from './case.policy.js';
+import { CHANNEL_ACTION, casePolicy } from './case.policy.js';
 import { presentCandidate } from './case.presenter.js';
 import { idempotencyMapKey, type NearbyOpenCase, type NearbyQuery, type NewCase } from './case.repository.js';
 import type { CaseRecord, Channel, HotlineType } from './case.types.js';
@@ -73,15 +73,6 @@ export interface IntakeResult {
 /** Defaults of the duplicate check (DOMAIN §3): 250 m and 30 days. */
 export const DUPLICATE_RADIUS_M = 250;
 export const DUPLICATE_WINDOW_DAYS = 30;
-
-const CHANNEL_ACTION: Record<Channel, string> = {
-  resident: 'report',
-  patrol: 'report_patrol',
-  hotline: 'report_hotline',
-  sensor: 'report_sensor',
-  open311: 'report_open311',
-  bulk: 'report_bulk',
-};
 
 /** A report validated, located, categorised, routed and clocked: ready to be written. */
 interface PreparedReport {

@@ -2,7 +2,7 @@
  * Reading cases: staff search and detail (scoped in SQL), "my reports" for residents, and the
  * public tracking view by code — stages and public replies, no personal data.
  */
-import type { Actor } from '../../kernel/actor.js';
+import type { Actor, ActorRole } from '../../kernel/actor.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
 import { presentFreeText } from './case.presenter.js';
@@ -27,6 +27,8 @@ export interface CaseDetail {
   reporters: number;
   /** Actions this actor could take now (for buttons). */
   actions: CaseActionType[];
+  /** The history may name its actors to this caller (casePolicy 'see_actor_names'); else roles only. */
+  actorNames: boolean;
 }
 
 /** What anyone holding the tracking code may see (free text redacted by the case presenter's path). */
@@ -41,7 +43,8 @@ export interface PublicCaseView {
   closedAt: Date | null;
   deadline: Date | null;
   evaluation: string | null;
-  timeline: Array<{ at: Date; action: string; state: string; note: string }>;
+  /** Public steps with the role that took each (never a name). */
+  timeline: Array<{ at: Date; action: string; state: string; note: string; actorRole: ActorRole }>;
 }
 
 /** The clear fields of a case a reveal may ask for (minimum necessary: only what the purpose needs). */
@@ -94,7 +97,8 @@ export class CaseQueryService {
       reporterUserIds: reporterIds,
     };
     const actions = allowedActions(snapshotOf(record)).filter((a) => casePolicy.can(actor, a, resource));
-    return { record, events, photos, reporters, actions };
+    const actorNames = casePolicy.can(actor, 'see_actor_names', resource);
+    return { record, events, photos, reporters, actions, actorNames };
   }
 
   /**
@@ -160,6 +164,7 @@ export class CaseQueryService {
           action: e.action,
           state: e.toState,
           note: e.publicNote ? presentFreeText(e.note) : '',
+          actorRole: e.actorRole,
         })),
     };
   }

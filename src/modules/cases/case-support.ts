@@ -5,7 +5,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { Db, Queryable } from '../../db/db.js';
-import type { Actor } from '../../kernel/actor.js';
+import { type Actor, type ActorRole, actorRoleOf, type RoleName } from '../../kernel/actor.js';
 import { type AuditWriter, recordAll } from '../../kernel/audit.js';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import type { Audience, InboxWriter } from '../../kernel/inbox.js';
@@ -18,9 +18,9 @@ import { CalendarRepository, FALLBACK_CALENDAR } from '../calendar/index.js';
 import type { LocateService } from '../grid/index.js';
 import type { Category, StageDeadlines } from '../taxonomy/index.js';
 import { TaxonomyRepository } from '../taxonomy/index.js';
-import { AREA_READER_ROLES } from './case.policy.js';
+import { AREA_READER_ROLES, CHANNEL_ACTION, casePolicy } from './case.policy.js';
 import type { CaseRepository, CaseVisibility } from './case.repository.js';
-import type { CaseEvent, CaseRecord } from './case.types.js';
+import type { CaseEvent, CaseRecord, Channel } from './case.types.js';
 import { DEFAULT_DEADLINES } from './case-clock.js';
 import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
 import { RoutingRepository, type RoutingRule } from './routing.repository.js';
@@ -199,7 +199,7 @@ export class CaseSupport {
       items.map(({ c, e }) => ({
         caseId: c.id,
         at,
-        ...actorColumns(e.actor),
+        ...actorColumns(e.actor, rolesAllowingEvent(c, e)),
         action: e.action,
         fromState: e.fromState,
         toState: c.state,
@@ -303,12 +303,43 @@ export class CaseSupport {
   }
 }
 
-/** The event/audit columns naming an actor. */
-export function actorColumns(actor: Actor): { actorKind: string; actorId: string | null; actorName: string } {
+/**
+ * The event columns naming an actor. `allowing`: the roles whose grant allowed the act (see
+ * eventActorRole); without it a user is recorded in their highest-ranked role.
+ */
+export function actorColumns(
+  actor: Actor,
+  allowing: readonly RoleName[] = [],
+): { actorKind: string; actorId: string | null; actorName: string; actorRole: ActorRole } {
+  const actorRole = actorRoleOf(actor, allowing);
   if (actor.kind === 'user')
-    return { actorKind: 'user', actorId: String(actor.userId), actorName: actor.displayName };
-  if (actor.kind === 'system') return { actorKind: 'system', actorId: null, actorName: actor.name };
-  return { actorKind: 'anonymous', actorId: null, actorName: 'anonymous' };
+    return { actorKind: 'user', actorId: String(actor.userId), actorName: actor.displayName, actorRole };
+  if (actor.kind === 'system')
+    return { actorKind: 'system', actorId: null, actorName: actor.name, actorRole };
+  return { actorKind: 'anonymous', actorId: null, actorName: 'anonymous', actorRole };
+}
+
+/** Event actions that are not policy actions themselves, and the policy action behind each. */
+const EVENT_POLICY_ACTION: Readonly<Record<string, string>> = { join: 'report', merged_from: 'merge_into' };
+
+/**
+ * The roles of the actor's grants that allowed this event on this case, for the role its history
+ * shows: the act has already passed the policy, so the only question is which grant allowed it
+ * (a user who is a dispatcher and a supervisor verifies as a supervisor). The actor counts as a
+ * reporter here: a resident's evaluate/reopen was only allowed because they are one.
+ */
+function rolesAllowingEvent(c: CaseRecord, e: TransitionRecord): RoleName[] {
+  if (e.actor.kind !== 'user') return [];
+  const channel = e.data?.channel;
+  const action =
+    e.action === 'report' && typeof channel === 'string' && channel in CHANNEL_ACTION
+      ? CHANNEL_ACTION[channel as Channel]
+      : (EVENT_POLICY_ACTION[e.action] ?? e.action);
+  return casePolicy.rolesAllowing(e.actor, action, {
+    areaCode: c.gridCode,
+    departments: [...c.tasks.map((t) => t.department), ...(c.departmentCode ? [c.departmentCode] : [])],
+    reporterUserIds: [e.actor.userId],
+  });
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -1,4 +1,5 @@
 import { type InArea, inScope, Policy } from '../../kernel/policy.js';
+import type { Channel } from './case.types.js';
 
 /** What case rules look at: the grid the case lies in, its departments and its reporters. */
 export interface CaseResource extends InArea {
@@ -14,6 +15,16 @@ export const AREA_READER_ROLES = [
   'supervisor',
   'admin',
 ] as const;
+
+/** The policy action a report by each channel needs. */
+export const CHANNEL_ACTION: Readonly<Record<Channel, string>> = {
+  resident: 'report',
+  patrol: 'report_patrol',
+  hotline: 'report_hotline',
+  sensor: 'report_sensor',
+  open311: 'report_open311',
+  bulk: 'report_bulk',
+};
 
 /**
  * Who may do what to a case. Area rules compare the case's grid with the grant's area;
@@ -66,4 +77,12 @@ export const casePolicy = new Policy<CaseResource>('case')
   .allow(['hotline_operator'], ['evaluate'], inScope)
   // Clear reporter data and unredacted texts: audited, with a purpose (and raw-text search).
   .allow(['supervisor'], ['reveal'], inScope)
+  // Names of the staff in a case's history: staff who read the case by area or by department
+  // task (colleagues acting in office, not personal data of residents); residents never.
+  .allow([...AREA_READER_ROLES], ['see_actor_names'], inScope)
+  .allow(
+    ['dept_handler'],
+    ['see_actor_names'],
+    (grant, c) => grant.departmentCode !== null && c.departments.includes(grant.departmentCode),
+  )
   .allow(['admin'], '*');

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ACTOR_ROLES } from '../../kernel/actor.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { maskName, maskPhone, redactFreeText } from '../../lib/privacy.js';
 import type { NearbyOpenCase } from './case.repository.js';
@@ -59,7 +60,21 @@ export const EventDto = Type.Object({
   action: Type.String(),
   fromState: Nullable(Type.String()),
   toState: Type.String(),
-  actor: Type.String(),
+  actor: Type.String({
+    description: 'deprecated: actorName when present, else actorRole (kept for older clients)',
+  }),
+  actorRole: Type.Union(
+    ACTOR_ROLES.map((r) => Type.Literal(r)),
+    {
+      description: 'the role the actor acted in; shown to everyone who may read the case',
+    },
+  ),
+  actorName: Nullable(
+    Type.String({
+      description:
+        'staff and machines by name, residents masked; null unless the caller may see actor names (staff of the case)',
+    }),
+  ),
   departmentCode: Nullable(Type.String()),
   stageDone: Nullable(Type.String()),
   onTime: Type.Union([Type.Boolean(), Type.Null()]),
@@ -97,7 +112,13 @@ export const PublicCaseDto = Type.Object({
   deadline: Nullable(DateTime),
   evaluation: Nullable(Type.String()),
   timeline: Type.Array(
-    Type.Object({ at: DateTime, action: Type.String(), state: Type.String(), note: Type.String() }),
+    Type.Object({
+      at: DateTime,
+      action: Type.String(),
+      state: Type.String(),
+      note: Type.String(),
+      actorRole: Type.Union(ACTOR_ROLES.map((r) => Type.Literal(r))),
+    }),
   ),
 });
 
@@ -175,20 +196,44 @@ export function presentCase(c: CaseRecord, cipher: FieldCipher): Static<typeof C
   };
 }
 
-/** Presents one event (notes redacted like descriptions). */
-export function presentEvent(e: CaseEvent): Static<typeof EventDto> {
+/** Event data that points at other cases' reporters (a merged case's tracking code is its reporter's secret). */
+const STAFF_ONLY_DATA = ['mergedPublicCode', 'mergedCaseId'];
+
+/**
+ * The name an event shows to a caller who may see actor names: staff and machines by name (they
+ * act in office), residents masked like a reporter's name (clear only through an audited reveal),
+ * anonymous callers none.
+ */
+function actorNameOf(e: CaseEvent): string | null {
+  if (e.actorKind === 'anonymous') return null;
+  if (e.actorRole === 'resident') return e.actorKind === 'user' ? maskName(e.actorName) : null;
+  return e.actorName;
+}
+
+/**
+ * Presents one event (notes redacted like descriptions). Everyone sees the actor's role;
+ * `actorNames` (casePolicy 'see_actor_names': staff of the case) adds the name. Without it the
+ * event carries no name and no id of any person, and no pointer to another case's reporter.
+ */
+export function presentEvent(e: CaseEvent, view: { actorNames: boolean }): Static<typeof EventDto> {
+  const actorName = view.actorNames ? actorNameOf(e) : null;
+  const data = view.actorNames
+    ? e.data
+    : Object.fromEntries(Object.entries(e.data).filter(([k]) => !STAFF_ONLY_DATA.includes(k)));
   return {
     id: e.id,
     at: e.at.toISOString(),
     action: e.action,
     fromState: e.fromState,
     toState: e.toState,
-    actor: e.actorKind === 'user' ? maskName(e.actorName) : e.actorName,
+    actor: actorName ?? e.actorRole,
+    actorRole: e.actorRole,
+    actorName,
     departmentCode: e.departmentCode,
     stageDone: e.stageDone,
     onTime: e.onTime,
     note: presentFreeText(e.note),
-    data: e.data,
+    data,
   };
 }
 
@@ -196,7 +241,7 @@ export function presentEvent(e: CaseEvent): Static<typeof EventDto> {
 export function presentDetail(d: CaseDetail, cipher: FieldCipher): Static<typeof CaseDetailDto> {
   return {
     case: presentCase(d.record, cipher),
-    events: d.events.map(presentEvent),
+    events: d.events.map((e) => presentEvent(e, { actorNames: d.actorNames })),
     photos: d.photos.map(({ id, purpose, mime, bytes, sha256 }) => ({ id, purpose, mime, bytes, sha256 })),
     reporters: d.reporters,
     actions: d.actions,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.js';
+import type { ActorRole } from '../../kernel/actor.js';
 import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 import { REDACTION_VERSION, redactFreeText } from '../../lib/privacy.js';
 import type { CaseEvent, CaseRecord, StoredTask } from './case.types.js';
@@ -81,6 +82,7 @@ function toEvent(r: Record<string, unknown>): CaseEvent {
     actorKind: r.actor_kind as string,
     actorId: r.actor_id as string | null,
     actorName: r.actor_name as string,
+    actorRole: r.actor_role as ActorRole,
     action: r.action as string,
     fromState: r.from_state as string | null,
     toState: r.to_state as string,
@@ -306,13 +308,14 @@ export class CaseRepository {
     const col = <T>(f: (e: Omit<CaseEvent, 'id'>) => T) => es.map(f);
     const { rows } = await q.query(
       `INSERT INTO case_events (case_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state,
-         department_code, stage_done, on_time, note, public_note, data)
+         department_code, stage_done, on_time, note, public_note, data, actor_role)
        SELECT case_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state, department_code,
-              stage_done, on_time, note, public_note, data
+              stage_done, on_time, note, public_note, data, actor_role
          FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::boolean[], $14::jsonb[])
+                     $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[], $13::boolean[], $14::jsonb[],
+                     $15::text[])
               WITH ORDINALITY AS u(case_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state,
-                                   department_code, stage_done, on_time, note, public_note, data, ord)
+                                   department_code, stage_done, on_time, note, public_note, data, actor_role, ord)
         ORDER BY ord
        RETURNING *`,
       [
@@ -330,6 +333,7 @@ export class CaseRepository {
         col((e) => e.note),
         col((e) => e.publicNote),
         col((e) => JSON.stringify(e.data)),
+        col((e) => e.actorRole),
       ],
     );
     // Ids are assigned in insertion order (ORDER BY ord): sorting by id restores the input order.

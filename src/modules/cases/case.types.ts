@@ -1,3 +1,4 @@
+import type { ActorRole } from '../../kernel/actor.js';
 import type { CaseState, ResumableState, Satisfaction, TaskStatus } from './case-state.js';
 
 /** Channels a report can come in by. */
@@ -72,6 +73,8 @@ export interface CaseEvent {
   actorKind: string;
   actorId: string | null;
   actorName: string;
+  /** The role the actor acted in (stored with the event: grants change, history does not). */
+  actorRole: ActorRole;
   action: string;
   fromState: string | null;
   toState: string;

@@ -361,8 +361,9 @@ export function CasePanel({
         {d.events.map((e) => (
           <li key={e.id}>
             <time>{fmtTime(e.at)}</time> <strong>{tx('action', e.action)}</strong>{' '}
-            <span className="muted">
-              {e.actor}
+            <span className="muted actor" data-role={e.actorRole}>
+              {tx('actorRole', e.actorRole)}
+              {e.actorName ? ` · ${e.actorName}` : ''}
               {e.departmentCode ? ` · ${dept(e.departmentCode)}` : ''}
             </span>
             {e.note && <div className="note">{e.note}</div>}

@@ -63,6 +63,10 @@ export interface CaseEvent {
   action: string;
   toState: string;
   actor: string;
+  /** The role the actor acted in (a code; translate with tx('actorRole', …)). */
+  actorRole: string;
+  /** The actor's name, only for staff of the case; null for residents and trackers. */
+  actorName: string | null;
   departmentCode: string | null;
   note: string;
 }
@@ -87,7 +91,7 @@ export interface PublicCase {
   closedAt: string | null;
   deadline: string | null;
   evaluation: string | null;
-  timeline: Array<{ at: string; action: string; state: string; note: string }>;
+  timeline: Array<{ at: string; action: string; state: string; note: string; actorRole: string }>;
 }
 
 export interface Duplicate {

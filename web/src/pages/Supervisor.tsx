@@ -13,6 +13,9 @@ interface IndicatorReport {
     kind: string;
     value: number | null;
     numerator: number;
+    /** How the figure is counted, per language (the server's one definition). */
+    definitionZh: string;
+    definitionEn: string;
   }>;
   composites: Array<{
     code: string;
@@ -24,7 +27,7 @@ interface IndicatorReport {
 }
 
 function Indicators({ within }: { within: string | undefined }) {
-  const { t, name } = useI18n();
+  const { t, name, lang } = useI18n();
   const to = new Date().toISOString().slice(0, 10);
   const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
   const r = useLoad(
@@ -53,9 +56,14 @@ function Indicators({ within }: { within: string | undefined }) {
       <table className="table">
         <tbody>
           {r.data?.indicators.map((i) => (
-            <tr key={i.code}>
-              <th scope="row">{name(i)}</th>
-              <td>
+            <tr key={i.code} data-indicator={i.code}>
+              <th scope="row">
+                {name(i)}
+                <div id={`ind-def-${i.code}`} className="muted small indicator-definition">
+                  {lang === 'en' ? i.definitionEn : i.definitionZh}
+                </div>
+              </th>
+              <td aria-describedby={`ind-def-${i.code}`}>
                 {i.value === null ? '—' : i.kind === 'ratio' ? `${(i.value * 100).toFixed(1)}%` : i.numerator}
               </td>
             </tr>

@@ -78,7 +78,10 @@ export default function Track({ code }: { code: string }) {
           <ol className="timeline">
             {v.timeline.map((e) => (
               <li key={`${e.at}-${e.action}`}>
-                <time>{fmtTime(e.at)}</time> <strong>{tx('action', e.action)}</strong>
+                <time>{fmtTime(e.at)}</time> <strong>{tx('action', e.action)}</strong>{' '}
+                <span className="muted actor" data-role={e.actorRole}>
+                  {tx('actorRole', e.actorRole)}
+                </span>
                 {e.note && <div className="note">{e.note}</div>}
               </li>
             ))}
