@@ -26,6 +26,7 @@ import { installErrorHandling, sendError } from './error-handler.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { type LogStream, loggerOptions } from './log-redaction.js';
 import { createServices, registerRoutes, type Services } from './modules.js';
+import { hasOverlongSegment, MAX_PARAM_LENGTH, paramTooLong } from './param-length.js';
 import { ROUTER_DETAILS } from './validation-messages.js';
 
 declare module 'fastify' {
@@ -86,15 +87,16 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>, opts: BuildOptions 
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
-    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     // Errors raised by the router before any hook runs (malformed URL, over-long path parameter)
     // get the same {code, message} body as every other rejection.
     frameworkErrors: (err, req, reply) => {
       req.locale = pickLocale(req.headers['accept-language'], undefined, ctx.config.defaultLocale);
-      const field = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'params' : 'url';
-      const detail =
-        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ROUTER_DETAILS.paramTooLong : ROUTER_DETAILS.malformedUrl;
-      void sendError(req, reply, CommonErrors.ValidationFailed({ params: { detail }, field }));
+      const error =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? paramTooLong()
+          : CommonErrors.ValidationFailed({ params: { detail: ROUTER_DETAILS.malformedUrl }, field: 'url' });
+      void sendError(req, reply, error);
     },
     // Forwarded headers only from configured proxies (proxy-addr list); none = the socket address.
     trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
@@ -191,6 +193,9 @@ async function serveWebApp(app: TypedApp): Promise<void> {
     const rel = safeDecode((req.params as { '*': string })['*'] ?? '');
     // A path that does not decode (a stray "%") names no file: the JSON 404, not a 500.
     if (rel === undefined) return reply.callNotFound();
+    // An API route with an over-long parameter lands here for GET: refused as the router refuses
+    // it for other methods (frameworkErrors above), same body.
+    if (rel.startsWith('api/') && hasOverlongSegment(req.url)) return sendError(req, reply, paramTooLong());
     const isFile = rel !== '' && !rel.includes('..') && existsSync(path.join(WEB_DIST, rel));
     if (isFile && !rel.startsWith('api/')) {
       const immutable = rel.startsWith('assets/');

@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommonErrors } from '../../lib/errors.js';
 import type { TypedApp } from '../../server/app.js';
 import { STATUS_BY_KIND, toAppError } from '../../server/error-handler.js';
+import { hasOverlongSegment, paramTooLong } from '../../server/param-length.js';
 import type { ApiKeyRecord } from './api-key.repository.js';
 import type { ApiKeyService } from './api-key.service.js';
 import { Open311Errors } from './open311.errors.js';
@@ -97,7 +98,8 @@ export function open311Routes(app: TypedApp, open311: Open311Service): void {
         throw notFound(req);
       });
       scope.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req) => {
-        throw notFound(req);
+        // A GET route with an over-long parameter lands here too (param-length.ts).
+        throw hasOverlongSegment(req.url) ? paramTooLong() : notFound(req);
       });
 
       scope.get(
