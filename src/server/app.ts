@@ -12,6 +12,7 @@ import { ANONYMOUS } from '../kernel/actor.js';
 import type { AppContext } from '../kernel/context.js';
 import type { TypedApp } from '../kernel/http.js';
 import { installErrorHandling, sendError } from '../kernel/http-errors.js';
+import { hasOverlongSegment, MAX_PARAM_LENGTH, paramTooLong } from '../kernel/param-length.js';
 import { ROUTER_DETAILS } from '../kernel/validation-messages.js';
 import { CommonErrors } from '../lib/errors.js';
 import { pickLocale } from '../lib/i18n.js';
@@ -63,15 +64,16 @@ export async function buildApp(ctx: Omit<AppContext, 'log'>, opts: BuildOptions 
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
-    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     // Errors raised by the router before any hook runs (malformed URL, over-long path parameter)
     // get the same {code, message} body as every other rejection.
     frameworkErrors: (err, req, reply) => {
       req.locale = pickLocale(req.headers['accept-language'], undefined, ctx.config.defaultLocale);
-      const field = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'params' : 'url';
-      const detail =
-        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? ROUTER_DETAILS.paramTooLong : ROUTER_DETAILS.malformedUrl;
-      void sendError(req, reply, CommonErrors.ValidationFailed({ params: { detail }, field }));
+      const error =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? paramTooLong()
+          : CommonErrors.ValidationFailed({ params: { detail: ROUTER_DETAILS.malformedUrl }, field: 'url' });
+      void sendError(req, reply, error);
     },
     // Forwarded headers only from configured proxies (proxy-addr list); none = the socket address.
     trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
@@ -168,6 +170,9 @@ async function serveWebApp(app: TypedApp): Promise<void> {
     const rel = safeDecode((req.params as { '*': string })['*'] ?? '');
     // A path that does not decode (a stray "%") names no file: the JSON 404, not a 500.
     if (rel === undefined) return reply.callNotFound();
+    // An API route with an over-long parameter lands here for GET: refused as the router refuses
+    // it for other methods (frameworkErrors above), same body.
+    if (rel.startsWith('api/') && hasOverlongSegment(req.url)) return sendError(req, reply, paramTooLong());
     const isFile = rel !== '' && !rel.includes('..') && existsSync(path.join(WEB_DIST, rel));
     if (isFile && !rel.startsWith('api/')) {
       const immutable = rel.startsWith('assets/');

@@ -7,6 +7,11 @@
  * fake-typed, oversized and path-traversing files. Every answer must be < 500; every rejection a
  * JSON `{code, message}`; after a rejection the database is unchanged (row count and newest row
  * version of every table except the bookkeeping ones, and the audit chain head).
+ *
+ * Then a deterministic sweep (not random): every string slot of every route's params, query and
+ * JSON body (schema-slots.ts) gets a NUL byte, a backspace and a value one over its maxLength
+ * (100 000 characters without one) inside an otherwise valid request from a fixed seed, as an
+ * admin. Each must be a 400 naming that slot (or the union or path part around it), nothing written.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,10 +25,16 @@ import { buildTestApp } from '../support/app.js';
 import { seedCity, someGrid } from '../support/city.js';
 import { describeEachDriver } from '../support/db.js';
 import { arbitraryFor, hostile, type JsonSchema, mutate } from '../support/schema-arbitrary.js';
+import { exampleFor, getPath, overLong, setPath, stringSlots } from '../support/schema-slots.js';
 
 /** Per driver: the property runs stop when this budget is spent (the suite stays bounded). */
 const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 50_000);
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 24);
+/** The sweep's valid bases come from this seed (route i uses SWEEP_SEED + i). */
+const SWEEP_SEED = 14_000;
+/** The sweep covers at least this many string slots over this many routes (sanity floors). */
+const SWEEP_MIN_SLOTS = 150;
+const SWEEP_MIN_ROUTES = 60;
 
 /**
  * Tables a rejected request may legitimately touch: failure counters (rate limits, lock-out) and
@@ -216,6 +227,44 @@ function buildInject(r: RouteEntry, f: FuzzRequest, auth: Record<string, string>
   return { ...opts, payload: JSON.stringify(body) ?? 'null' };
 }
 
+/** The request parts a string slot can be in, as the schema names them. */
+type Part = 'params' | 'querystring' | 'body';
+const PARTS: readonly Part[] = ['params', 'querystring', 'body'];
+
+/** The hostile strings of the sweep; over-long is made per slot (schema-slots.ts `overLong`). */
+const SWEEP_VALUES = { nul: 'a\u0000b', control: 'a\u0008b' } as const;
+type SweepKind = keyof typeof SWEEP_VALUES | 'overLong';
+
+/**
+ * A request from explicit parts (the sweep's): path parameters and query percent-encoded (a NUL
+ * goes as %00), the body as JSON, or a small plausible file for upload routes.
+ */
+function partsInject(
+  r: RouteEntry,
+  parts: Record<Part, unknown>,
+  auth: Record<string, string>,
+): InjectOptions {
+  const params = (parts.params ?? {}) as Record<string, unknown>;
+  const url =
+    r.url.replace(/:(\w+)/g, (_, name: string) => encodePart(String(params[name] ?? '1'))) +
+    queryString((parts.querystring ?? {}) as Record<string, unknown>);
+  const headers: Record<string, string> = { ...auth };
+  const opts: InjectOptions = { method: r.method as 'GET', url, headers, remoteAddress: '10.9.9.9' };
+  if (r.method === 'GET' || r.method === 'DELETE') return opts;
+  const consumes = (r.schema as { consumes?: string[] } | undefined)?.consumes;
+  if (r.url === '/api/photos') {
+    headers['content-type'] = 'image/jpeg';
+    return { ...opts, payload: JPEG };
+  }
+  if (consumes) {
+    headers['content-type'] = 'text/csv';
+    return { ...opts, payload: Buffer.from('name,code\nx,1\n') };
+  }
+  if (parts.body === undefined) return opts;
+  headers['content-type'] = 'application/json';
+  return { ...opts, payload: JSON.stringify(parts.body) };
+}
+
 /** Row count and newest row version (xmin) of every table, plus the audit head: any write shows. */
 async function fingerprint(db: Db, tables: string[], skipAudit: boolean): Promise<string> {
   const sql = tables
@@ -295,17 +344,22 @@ describeEachDriver('fuzzed API: every route, from its schema, admin and anonymou
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const check = async (
+  /**
+   * Sends one request and reports what is wrong with the answer whatever was sent: no answer, a
+   * 5xx, a rejection that is not a JSON `{code, message}`, or a rejection that wrote something.
+   */
+  const exchange = async (
     r: RouteEntry,
-    f: FuzzRequest,
-    raw?: (auth: Record<string, string>) => InjectOptions,
-  ): Promise<void> => {
-    const auth = f.admin ? await adminAuth() : {};
+    admin: boolean,
+    build: (auth: Record<string, string>) => InjectOptions,
+    tag: string,
+  ): Promise<{ status: number; body: Record<string, unknown>; label: string; problems: string[] }> => {
+    const auth = admin ? await adminAuth() : {};
     const skipAudit = AUDITED_REFUSALS.has(r.url);
     // Audit records of earlier accepted requests are chained in the background: finish that first.
     await built.services.audit.flush();
     const before = await fingerprint(db, tables, skipAudit);
-    const opts = raw ? raw(auth) : buildInject(r, f, auth);
+    const opts = build(auth);
     let timer: NodeJS.Timeout | undefined;
     const res = await Promise.race([
       built.app.inject(opts),
@@ -314,33 +368,40 @@ describeEachDriver('fuzzed API: every route, from its schema, admin and anonymou
       }),
     ]);
     clearTimeout(timer);
-    if (!res) {
-      failures.push(`${opts.method} ${String(opts.url).slice(0, 160)}: no answer within 15 s`);
-      return;
-    }
+    const target = `${admin ? 'admin' : 'anonymous'} ${opts.method} ${String(opts.url).slice(0, 160)} [${tag}]`;
+    if (!res) return { status: 0, body: {}, label: target, problems: [`${target}: no answer within 15 s`] };
     stats.requests++;
-    const label = `${f.admin ? 'admin' : 'anonymous'} ${opts.method} ${String(opts.url).slice(0, 160)} [${raw ? 'raw body' : f.mutation.target}] → ${res.statusCode}`;
+    const label = `${target} → ${res.statusCode}`;
     if (res.statusCode >= 500) {
       const sent = typeof opts.payload === 'string' ? opts.payload.slice(0, 300) : '(binary)';
-      failures.push(
-        `${label}: ${res.body.slice(0, 300)} — headers ${JSON.stringify(opts.headers).slice(0, 300)} body ${sent}`,
-      );
-      return;
+      return {
+        status: res.statusCode,
+        body: {},
+        label,
+        problems: [
+          `${label}: ${res.body.slice(0, 300)} — headers ${JSON.stringify(opts.headers).slice(0, 300)} body ${sent}`,
+        ],
+      };
     }
     if (res.statusCode < 400) {
       stats.ok++;
-      return;
+      return { status: res.statusCode, body: {}, label, problems: [] };
     }
     stats.rejected++;
-    let body: { code?: unknown; message?: unknown } = {};
+    const problems: string[] = [];
+    let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(res.body) as typeof body;
     } catch {
-      failures.push(`${label}: not JSON: ${res.body.slice(0, 120)}`);
-      return;
+      return {
+        status: res.statusCode,
+        body,
+        label,
+        problems: [`${label}: not JSON: ${res.body.slice(0, 120)}`],
+      };
     }
     if (!String(res.headers['content-type']).includes('application/json'))
-      failures.push(`${label}: content-type ${res.headers['content-type']}`);
+      problems.push(`${label}: content-type ${res.headers['content-type']}`);
     // Open311 answers errors in the GeoReport v2 shape ([{code, description}]) its clients expect.
     const geoReport =
       r.url.startsWith('/open311/') &&
@@ -350,11 +411,26 @@ describeEachDriver('fuzzed API: every route, from its schema, admin and anonymou
           typeof e.code === 'number' && typeof e.description === 'string',
       );
     if (!geoReport && (typeof body.code !== 'string' || typeof body.message !== 'string'))
-      failures.push(`${label}: not {code, message}: ${res.body.slice(0, 120)}`);
+      problems.push(`${label}: not {code, message}: ${res.body.slice(0, 120)}`);
     // A refused sign-in is audited on purpose (security trail): only the audit tables may move.
     await built.services.audit.flush();
     const after = await fingerprint(db, tables, skipAudit);
-    if (after !== before) failures.push(`${label} (${body.code}): database changed: ${diff(before, after)}`);
+    if (after !== before) problems.push(`${label} (${body.code}): database changed: ${diff(before, after)}`);
+    return { status: res.statusCode, body, label, problems };
+  };
+
+  const check = async (
+    r: RouteEntry,
+    f: FuzzRequest,
+    raw?: (auth: Record<string, string>) => InjectOptions,
+  ): Promise<void> => {
+    const out = await exchange(
+      r,
+      f.admin,
+      (auth) => (raw ? raw(auth) : buildInject(r, f, auth)),
+      raw ? 'raw body' : f.mutation.target,
+    );
+    failures.push(...out.problems);
   };
 
   it('zero 5xx, every rejection a JSON {code, message}, nothing written by a rejected request', async () => {
@@ -409,4 +485,71 @@ describeEachDriver('fuzzed API: every route, from its schema, admin and anonymou
     expect(failures, failures.slice(0, 25).join('\n')).toEqual([]);
     expect(starved, 'every route got at least one request').toEqual([]);
   }, 240_000);
+
+  it('sweep: every string slot of every route refuses a NUL, a control character and an over-long value with 400', async () => {
+    const routes = built.routes.filter(fuzzable);
+    const sweepFailures: string[] = [];
+    const slotsByRoute = new Map<string, number>();
+    const sweptFields: string[] = [];
+    const started = Date.now();
+    for (const [i, r] of routes.entries()) {
+      const schema = (r.schema ?? {}) as Partial<Record<Part, JsonSchema>>;
+      // One valid base per route, every string slot filled (fixed seed: the same run every time).
+      const base = Object.fromEntries(
+        PARTS.map((p) => [p, exampleFor(schema[p], SWEEP_SEED + i) ?? (p === 'body' ? undefined : {})]),
+      ) as Record<Part, unknown>;
+      let slots = 0;
+      for (const part of PARTS) {
+        for (const slot of stringSlots(schema[part])) {
+          slots++;
+          const field = [part, ...slot.path].join('/');
+          sweptFields.push(`${r.method} ${r.url} ${field}`);
+          const current = getPath(base[part], slot.path);
+          const values: Record<SweepKind, string> = { ...SWEEP_VALUES, overLong: overLong(slot, current) };
+          for (const [kind, value] of Object.entries(values) as Array<[SweepKind, string]>) {
+            const parts = { ...base, [part]: setPath(base[part], slot.path, value) };
+            const out = await exchange(r, true, (auth) => partsInject(r, parts, auth), `${field} ${kind}`);
+            sweepFailures.push(...out.problems);
+            if (out.problems.length > 0) continue;
+            // Under inject no URL or header limit applies (those are node's, 414/431 on a real
+            // socket) and every value stays far below BODY_LIMIT: each must be a schema refusal.
+            if (out.status !== 400) {
+              sweepFailures.push(`${out.label}: expected 400 for ${kind} in ${field}`);
+              continue;
+            }
+            // The refusal must be about this slot (or a union or path part around it), not about
+            // another value of the base: that shows the rest of the request was valid.
+            const named = typeof out.body.field === 'string' ? out.body.field : undefined;
+            const geoReport = Array.isArray(out.body);
+            if (!geoReport && !(named === field || (named !== undefined && field.startsWith(`${named}/`))))
+              sweepFailures.push(
+                `${out.label}: refused ${named ?? '(no field)'} instead of ${field} (${kind})`,
+              );
+          }
+        }
+      }
+      slotsByRoute.set(`${r.method} ${r.url}`, slots);
+    }
+    const total = [...slotsByRoute.values()].reduce((a, b) => a + b, 0);
+    const swept = [...slotsByRoute].filter(([, n]) => n > 0);
+    console.log(
+      `[fuzz sweep ${get().db.driver}] ${total} string slots × 3 values over ${swept.length} of ${routes.length} routes in ${Date.now() - started} ms\n` +
+        swept.map(([k, n]) => `  ${n.toString().padStart(3)}  ${k}`).join('\n'),
+    );
+    if (process.env.FUZZ_REPORT) writeFileSync(`${process.env.FUZZ_REPORT}.sweep`, sweepFailures.join('\n'));
+    expect(sweepFailures, sweepFailures.slice(0, 25).join('\n')).toEqual([]);
+    // Floors, so a schema walk that finds nothing cannot pass by sweeping nothing.
+    expect(total).toBeGreaterThanOrEqual(SWEEP_MIN_SLOTS);
+    expect(swept.length).toBeGreaterThanOrEqual(SWEEP_MIN_ROUTES);
+    // Nested objects, arrays of objects, array items and unions with a null branch are walked.
+    expect(sweptFields).toEqual(
+      expect.arrayContaining([
+        'POST /api/cases body/reporter/phone',
+        'POST /api/admin/taxonomy/versions body/categories/0/milestones/0/key',
+        'GET /api/cases querystring/state/0',
+        'PATCH /api/admin/users/:id body/locale',
+        'GET /api/areas/:code params/code',
+      ]),
+    );
+  }, 120_000);
 });

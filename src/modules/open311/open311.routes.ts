@@ -9,6 +9,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypedApp } from '../../kernel/http.js';
 import { STATUS_BY_KIND, toAppError } from '../../kernel/http-errors.js';
+import { hasOverlongSegment, paramTooLong } from '../../kernel/param-length.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { ApiKeyRecord } from './api-key.repository.js';
 import type { ApiKeyService } from './api-key.service.js';
@@ -97,7 +98,8 @@ export function open311Routes(app: TypedApp, open311: Open311Service): void {
         throw notFound(req);
       });
       scope.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req) => {
-        throw notFound(req);
+        // A GET route with an over-long parameter lands here too (param-length.ts).
+        throw hasOverlongSegment(req.url) ? paramTooLong() : notFound(req);
       });
 
       scope.get(
