@@ -14,7 +14,7 @@ import { FieldCipher } from '../../src/lib/privacy.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { casePolicy } from '../../src/modules/cases/case.policy.js';
 import { CaseRepository } from '../../src/modules/cases/case.repository.js';
-import type { CaseRecord } from '../../src/modules/cases/case.types.js';
+import type { CaseRecord, WorkflowInput } from '../../src/modules/cases/case.types.js';
 import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.js';
 import { localDay } from '../../src/modules/cases/case-rollup.js';
 import {
@@ -25,7 +25,7 @@ import {
   type CaseSnapshot,
 } from '../../src/modules/cases/case-state.js';
 import { CaseSupport } from '../../src/modules/cases/case-support.js';
-import { CaseWorkflowService, type WorkflowInput } from '../../src/modules/cases/case-workflow.service.js';
+import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
 import { IndicatorService } from '../../src/modules/indicators/indicator.service.js';
 import { NotificationRepository } from '../../src/modules/notifications/notification.repository.js';

@@ -21,7 +21,7 @@ import { FixedClock } from '../../src/lib/clock.js';
 import { FieldCipher } from '../../src/lib/privacy.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { CaseRepository } from '../../src/modules/cases/case.repository.js';
-import type { CaseRecord } from '../../src/modules/cases/case.types.js';
+import type { CaseRecord, WorkflowInput } from '../../src/modules/cases/case.types.js';
 import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.js';
 import { localDay } from '../../src/modules/cases/case-rollup.js';
 import {
@@ -30,7 +30,7 @@ import {
   type CaseSnapshot,
 } from '../../src/modules/cases/case-state.js';
 import { CaseSupport } from '../../src/modules/cases/case-support.js';
-import { CaseWorkflowService, type WorkflowInput } from '../../src/modules/cases/case-workflow.service.js';
+import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
 import { type IndicatorQuery, IndicatorService } from '../../src/modules/indicators/indicator.service.js';
 import {

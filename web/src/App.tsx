@@ -1,7 +1,9 @@
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { InboxBell } from './components/Inbox';
+import { Link } from './components/Link';
 import { type MsgKey, useI18n } from './lib/i18n';
 import { navigate, usePath } from './lib/router';
+import { type RouteDef, STAFF_ROUTES } from './lib/routes';
 import { useSession } from './lib/session';
 import type { RoleName } from './lib/types';
 
@@ -18,46 +20,11 @@ const Supervisor = lazy(() => import('./pages/Supervisor'));
 const Admin = lazy(() => import('./pages/Admin'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
 
-interface RouteDef {
-  path: string;
-  nav: MsgKey;
-  role?: RoleName;
-  staff?: boolean;
-}
-
-/** Workbench pages and the role each needs (admins may open all). */
-export const STAFF_ROUTES: RouteDef[] = [
-  { path: '/worker', nav: 'navWorker', role: 'grid_worker', staff: true },
-  { path: '/hotline', nav: 'navHotline', role: 'hotline_operator', staff: true },
-  { path: '/dispatch', nav: 'navDispatch', role: 'dispatcher', staff: true },
-  { path: '/dept', nav: 'navDept', role: 'dept_handler', staff: true },
-  { path: '/supervisor', nav: 'navSupervisor', role: 'supervisor', staff: true },
-  { path: '/dashboard', nav: 'navDashboard', staff: true },
-  { path: '/admin', nav: 'navAdmin', role: 'admin', staff: true },
-];
-
 const RESIDENT_ROUTES: RouteDef[] = [
   { path: '/report', nav: 'navReport' },
   { path: '/track', nav: 'navTrack' },
   { path: '/me', nav: 'navMine' },
 ];
-
-/** A link that navigates without reloading. */
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
-  return (
-    <a
-      href={to}
-      className={className}
-      onClick={(e) => {
-        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-        e.preventDefault();
-        navigate(to);
-      }}
-    >
-      {children}
-    </a>
-  );
-}
 
 function Guard({ role, staff, children }: { role?: RoleName; staff?: boolean; children: ReactNode }) {
   const { user, has } = useSession();

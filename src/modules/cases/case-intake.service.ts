@@ -15,7 +15,7 @@ import { CaseErrors } from './case.errors.js';
 import { CHANNEL_ACTION, casePolicy } from './case.policy.js';
 import { presentCandidate } from './case.presenter.js';
 import { idempotencyMapKey, type NearbyOpenCase, type NearbyQuery, type NewCase } from './case.repository.js';
-import type { CaseRecord, Channel, HotlineType } from './case.types.js';
+import type { CaseRecord, Channel, DuplicateCandidate, HotlineType } from './case.types.js';
 import { DEFAULT_DEADLINES, startClock } from './case-clock.js';
 import { newCaseSnapshot } from './case-state.js';
 import {
@@ -44,18 +44,6 @@ export interface IntakeInput {
   /** The upload key of anonymous photos (see photos/upload-key.ts). */
   photoKey?: string;
   externalRef?: string;
-}
-
-/** A nearby open case the reporter may join instead of filing ("me too"). */
-export interface DuplicateCandidate {
-  id: number;
-  publicCode: string;
-  categoryCode: string | null;
-  description: string;
-  state: string;
-  distanceM: number;
-  similarity: number;
-  reportedAt: string;
 }
 
 /** The answer to an intake (stored verbatim for idempotent replays). */

@@ -2,50 +2,15 @@
  * Reading cases: staff search and detail (scoped in SQL), "my reports" for residents, and the
  * public tracking view by code — stages and public replies, no personal data.
  */
-import type { Actor, ActorRole } from '../../kernel/actor.js';
+import type { Actor } from '../../kernel/actor.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
 import { presentFreeText } from './case.presenter.js';
 import type { CaseSearch } from './case.repository.js';
-import type { CaseEvent, CaseRecord } from './case.types.js';
-import { allowedActions, type CaseActionType, stageOf } from './case-state.js';
+import type { CaseDetail, CaseEvent, CaseRecord, PublicCaseView } from './case.types.js';
+import { allowedActions, stageOf } from './case-state.js';
 import type { CaseSupport } from './case-support.js';
 import { snapshotOf } from './case-transition.js';
-
-/** A case with its history, as staff see it (personal fields still encrypted; the presenter masks). */
-export interface CaseDetail {
-  record: CaseRecord;
-  events: CaseEvent[];
-  photos: Array<{
-    id: number;
-    purpose: string;
-    mime: string;
-    bytes: number;
-    sha256: string;
-    eventId: number | null;
-  }>;
-  reporters: number;
-  /** Actions this actor could take now (for buttons). */
-  actions: CaseActionType[];
-  /** The history may name its actors to this caller (casePolicy 'see_actor_names'); else roles only. */
-  actorNames: boolean;
-}
-
-/** What anyone holding the tracking code may see (free text redacted by the case presenter's path). */
-export interface PublicCaseView {
-  publicCode: string;
-  state: string;
-  stage: string | null;
-  categoryCode: string | null;
-  description: string;
-  gridCode: string;
-  reportedAt: Date;
-  closedAt: Date | null;
-  deadline: Date | null;
-  evaluation: string | null;
-  /** Public steps with the role that took each (never a name). */
-  timeline: Array<{ at: Date; action: string; state: string; note: string; actorRole: ActorRole }>;
-}
 
 /** The clear fields of a case a reveal may ask for (minimum necessary: only what the purpose needs). */
 export const CASE_REVEAL_FIELDS = ['reporterName', 'reporterPhone', 'description', 'address'] as const;

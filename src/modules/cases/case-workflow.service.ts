@@ -11,7 +11,7 @@ import type { Audience } from '../../kernel/inbox.js';
 import { CommonErrors, text } from '../../lib/errors.js';
 import { CaseErrors } from './case.errors.js';
 import { type CaseResource, casePolicy } from './case.policy.js';
-import type { CaseRecord } from './case.types.js';
+import type { CaseRecord, WorkflowInput } from './case.types.js';
 import { REOPEN_WINDOW_DAYS } from './case-clock.js';
 import {
   type CaseAction,
@@ -22,22 +22,6 @@ import {
 } from './case-state.js';
 import { type CaseSupport, hashRequest, idempotencyScope } from './case-support.js';
 import { applyTransition, departmentOf, eventData, snapshotOf } from './case-transition.js';
-
-/** The payload of a case action; which fields matter depends on the action. */
-export interface WorkflowInput {
-  note?: string;
-  categoryCode?: string;
-  urgent?: boolean;
-  departments?: string[];
-  department?: string;
-  from?: string;
-  to?: string;
-  minutes?: number;
-  result?: Satisfaction;
-  comment?: string;
-  targetId?: number;
-  photoIds?: number[];
-}
 
 const TITLES: Partial<Record<CaseActionType, [string, string]>> = {
   file: ['已立案', 'filed'],

@@ -3,9 +3,7 @@ import { ACTOR_ROLES } from '../../kernel/actor.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { maskName, maskPhone, redactFreeText } from '../../lib/privacy.js';
 import type { NearbyOpenCase } from './case.repository.js';
-import type { CaseEvent, CaseRecord } from './case.types.js';
-import type { DuplicateCandidate } from './case-intake.service.js';
-import type { CaseDetail, PublicCaseView } from './case-query.service.js';
+import type { CaseDetail, CaseEvent, CaseRecord, DuplicateCandidate, PublicCaseView } from './case.types.js';
 import { stageOf } from './case-state.js';
 import { snapshotOf } from './case-transition.js';
 

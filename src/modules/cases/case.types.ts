@@ -1,5 +1,5 @@
 import type { ActorRole } from '../../kernel/actor.js';
-import type { CaseState, ResumableState, Satisfaction, TaskStatus } from './case-state.js';
+import type { CaseActionType, CaseState, ResumableState, Satisfaction, TaskStatus } from './case-state.js';
 
 /** Channels a report can come in by. */
 export const CHANNELS = ['resident', 'patrol', 'hotline', 'sensor', 'open311', 'bulk'] as const;
@@ -84,4 +84,67 @@ export interface CaseEvent {
   note: string;
   publicNote: boolean;
   data: Record<string, unknown>;
+}
+
+/** A nearby open case the reporter may join instead of filing ("me too"). */
+export interface DuplicateCandidate {
+  id: number;
+  publicCode: string;
+  categoryCode: string | null;
+  description: string;
+  state: string;
+  distanceM: number;
+  similarity: number;
+  reportedAt: string;
+}
+
+/** A case with its history, as staff see it (personal fields still encrypted; the presenter masks). */
+export interface CaseDetail {
+  record: CaseRecord;
+  events: CaseEvent[];
+  photos: Array<{
+    id: number;
+    purpose: string;
+    mime: string;
+    bytes: number;
+    sha256: string;
+    eventId: number | null;
+  }>;
+  reporters: number;
+  /** Actions this actor could take now (for buttons). */
+  actions: CaseActionType[];
+  /** The history may name its actors to this caller (casePolicy 'see_actor_names'); else roles only. */
+  actorNames: boolean;
+}
+
+/** What anyone holding the tracking code may see (free text redacted by the case presenter's path). */
+export interface PublicCaseView {
+  publicCode: string;
+  state: string;
+  stage: string | null;
+  categoryCode: string | null;
+  description: string;
+  gridCode: string;
+  reportedAt: Date;
+  closedAt: Date | null;
+  deadline: Date | null;
+  evaluation: string | null;
+  /** Public steps with the role that took each (never a name). */
+  timeline: Array<{ at: Date; action: string; state: string; note: string; actorRole: ActorRole }>;
+}
+
+/** The payload of a case action; which fields matter depends on the action. */
+export interface WorkflowInput {
+  note?: string;
+  categoryCode?: string;
+  urgent?: boolean;
+  departments?: string[];
+  department?: string;
+  from?: string;
+  to?: string;
+  minutes?: number;
+  result?: Satisfaction;
+  comment?: string;
+  targetId?: number;
+  photoIds?: number[];
 }

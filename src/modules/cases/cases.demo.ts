@@ -14,14 +14,13 @@ import { findDepartment } from '../org/index.js';
 import type { Category } from '../taxonomy/index.js';
 import { TaxonomyRepository } from '../taxonomy/index.js';
 import { CaseRepository } from './case.repository.js';
-import type { CaseEvent, CaseRecord, Channel, HotlineType } from './case.types.js';
+import type { CaseEvent, CaseRecord, Channel, HotlineType, WorkflowInput } from './case.types.js';
 import { HOTLINE_TYPES } from './case.types.js';
 import { startClock } from './case-clock.js';
 import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
 import { type CaseAction, newCaseSnapshot, nextState, type Satisfaction } from './case-state.js';
 import { actorColumns, newPublicCode } from './case-support.js';
 import { applyTransition, departmentOf, eventData, snapshotOf } from './case-transition.js';
-import type { WorkflowInput } from './case-workflow.service.js';
 
 /** How many historical cases the demo city gets. */
 export const DEMO_CASES = 3000;

@@ -12,13 +12,8 @@
 import type { Queryable } from '../../db/db.js';
 import type { Progress } from '../../kernel/progress.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import {
-  hasIdColumn,
-  type Rejection,
-  type StagedPerson,
-  type ValidPerson,
-  validatePersonRow,
-} from './person-row.js';
+import type { Rejection, StagedPerson, ValidPerson } from './person.types.js';
+import { hasIdColumn, validatePersonRow } from './person-row.js';
 import { sealPerson } from './person-seal.js';
 import { RegistryErrors } from './registry.errors.js';
 import type { PersonMergeResult, RegistryRepository } from './registry.repository.js';

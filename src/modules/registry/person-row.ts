@@ -4,12 +4,10 @@
  */
 import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
 import { idNumberFacts, idNumberProblem, normaliseIdNumber } from './id-number.js';
+import type { Rejection, ResidenceType, StagedPerson, ValidPerson } from './person.types.js';
 import { sealPerson } from './person-seal.js';
 import { hasColumn, personNameProblem, phoneProblem, pick } from './registry-fields.js';
 import type { TableRow } from './tabular-file.js';
-
-/** residence type of the real population: 户籍 registered, 常住 permanent, 流动 floating. */
-export type ResidenceType = 'registered' | 'permanent' | 'floating';
 
 /** Column names departments use, per field (first match wins). */
 export const PERSON_COLUMNS = {
@@ -31,48 +29,6 @@ const RESIDENCE: Record<string, ResidenceType> = {
   流动: 'floating',
   流动人口: 'floating',
 };
-
-/** A row that passed validation, ready for the staging table. */
-export interface StagedPerson {
-  rowNo: number;
-  idHash: string;
-  idEnc: string;
-  idMasked: string;
-  nameEnc: string | null;
-  nameHash: string | null;
-  nameMasked: string | null;
-  phoneEnc: string | null;
-  phoneHash: string | null;
-  phoneMasked: string | null;
-  gender: 'male' | 'female';
-  birthYear: number;
-  residenceType: ResidenceType | null;
-  householdId: number | null;
-  gridCode: string | null;
-  /** The fields this row supplied (its provenance). */
-  fields: string[];
-}
-
-/** A row that passed validation, still in clear: lives only in memory until sealPerson. */
-export interface ValidPerson {
-  rowNo: number;
-  idNumber: string;
-  name: string | null;
-  phone: string | null;
-  gender: 'male' | 'female';
-  birthYear: number;
-  residenceType: ResidenceType | null;
-  householdId: number | null;
-  gridCode: string | null;
-  fields: string[];
-}
-
-/** Why a row (or one of its fields) was refused; never carries the personal value itself. */
-export interface Rejection {
-  row: number;
-  field: string;
-  reason: string;
-}
 
 /** True when the header row carries an identity-number column (without it nothing can be matched). */
 export function hasIdColumn(headers: readonly string[]): boolean {

@@ -3,7 +3,7 @@
  * from validation so the seal worker threads load only this and lib/privacy.
  */
 import { type FieldCipher, maskIdNumber, maskName, maskPhone } from '../../lib/privacy.js';
-import type { StagedPerson, ValidPerson } from './person-row.js';
+import type { StagedPerson, ValidPerson } from './person.types.js';
 
 /** Seals one valid row: after this, the clear values are no longer needed. */
 export function sealPerson(p: ValidPerson, c: FieldCipher): StagedPerson {

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FieldCipher, type FieldCipherKeys } from '../../lib/privacy.js';
-import type { ValidPerson } from './person-row.js';
+import type { ValidPerson } from './person.types.js';
 import { sealPerson } from './person-seal.js';
 
 const cipher = new FieldCipher(workerData as FieldCipherKeys);

@@ -15,7 +15,7 @@
 import type { Queryable } from '../../db/db.js';
 import type { Progress } from '../../kernel/progress.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import type { Rejection } from './person-row.js';
+import type { Rejection } from './person.types.js';
 import type { NewConflict, PlaceRef, RecordRepository, StoredRecord } from './record.repository.js';
 import {
   type FieldValue,

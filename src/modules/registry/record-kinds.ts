@@ -7,7 +7,7 @@
  */
 import { type FieldCipher, maskName, maskPhone, normalisePhone } from '../../lib/privacy.js';
 import { creditCodeProblem, normaliseCreditCode } from './credit-code.js';
-import type { Rejection } from './person-row.js';
+import type { Rejection } from './person.types.js';
 import { personNameProblem, phoneProblem, pick, pointOf } from './registry-fields.js';
 import type { TableRow } from './tabular-file.js';
 

@@ -21,8 +21,8 @@ import {
 import type { DemoStep } from '../../kernel/demo-step.js';
 import type { Rng } from '../../lib/random.js';
 import { gridPlaces, type Place } from '../grid/index.js';
+import type { ResidenceType } from './person.types.js';
 import { importPersonBatch } from './person-import.js';
-import type { ResidenceType } from './person-row.js';
 import { RegistryRepository } from './registry.repository.js';
 import type { TableRow } from './tabular-file.js';
 

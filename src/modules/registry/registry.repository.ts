@@ -1,6 +1,6 @@
 import type { CopyValue, Queryable } from '../../db/db.js';
 import { type AreaScope, scopeSql } from '../../kernel/policy.js';
-import type { Rejection, ResidenceType, StagedPerson } from './person-row.js';
+import type { Rejection, ResidenceType, StagedPerson } from './person.types.js';
 
 /** What a batch imports, and what provenance rows point at. */
 export type RegistryEntityType = 'person' | 'household' | 'organisation' | 'part' | 'address' | 'building';

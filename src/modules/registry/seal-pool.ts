@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FieldCipher } from '../../lib/privacy.js';
-import type { StagedPerson, ValidPerson } from './person-row.js';
+import type { StagedPerson, ValidPerson } from './person.types.js';
 import { sealPerson } from './person-seal.js';
 
 interface Slot {

@@ -1,5 +1,6 @@
-import { Link, STAFF_ROUTES } from '../App';
+import { Link } from '../components/Link';
 import { useI18n } from '../lib/i18n';
+import { STAFF_ROUTES } from '../lib/routes';
 
 /** Landing page: resident services first (most visitors), then the staff workbenches. */
 export default function Home() {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { Link } from '../App';
 import { CaseList } from '../components/CaseViews';
+import { Link } from '../components/Link';
 import { api } from '../lib/api';
 import { useLoad } from '../lib/data';
 import { useI18n } from '../lib/i18n';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link } from '../App';
 import { CategoryOptions } from '../components/CategoryOptions';
+import { Link } from '../components/Link';
 import { type MapShape, MapView } from '../components/MapView';
 import { PhotoPicker } from '../components/PhotoPicker';
 import { api, newKey } from '../lib/api';

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { Link } from '../App';
 import { StateBadge, useCategoryName } from '../components/CaseViews';
+import { Link } from '../components/Link';
 import { api, RetryKey } from '../lib/api';
 import { fmtTime, useLoad } from '../lib/data';
 import { useI18n } from '../lib/i18n';
