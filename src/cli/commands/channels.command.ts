@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
+import { definedFields } from '../../lib/defined.js';
 import { DEVICE_TYPES, type DeviceType } from '../../modules/devices/device-rules.js';
 import { withServices } from '../runtime.js';
 
@@ -105,7 +106,7 @@ export function registerChannelsCommands(program: Command): void {
             lng: o.lng,
             lat: o.lat,
             ...(o.category ? { categoryCode: o.category } : {}),
-            ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
+            ...definedFields({ threshold: o.threshold }),
             ...(o.consecutive ? { consecutive: o.consecutive } : {}),
             ...(o.silence ? { silenceSeconds: o.silence } : {}),
           });

@@ -2,6 +2,7 @@ import { accessSync, createReadStream, constants as fsConstants, readFileSync } 
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
+import { definedFields } from '../../lib/defined.js';
 import { AppError } from '../../lib/errors.js';
 import { RECORD_SPECS, recordKindOf } from '../../modules/registry/record-kinds.js';
 import type { RegistryFileKind } from '../../modules/registry/registry.service.js';
@@ -54,7 +55,7 @@ export function registerRegistryCommands(program: Command): void {
             fileName: path.basename(file),
             rows: readTable(createReadStream(file), format),
             progress: ctx.progress(),
-            ...(expectedRows !== undefined ? { expectedRows } : {}),
+            ...definedFields({ expectedRows }),
           });
           for (const r of report.rejections.slice(0, 20)) {
             process.stderr.write(`  row ${r.row} ${r.field}: ${r.reason}\n`);

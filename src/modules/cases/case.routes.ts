@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
 import { UPLOAD_KEY_PATTERN } from '../../kernel/upload-key.js';
+import { definedFields } from '../../lib/defined.js';
 import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
 import { auditPurpose, RevealPurpose } from '../identity/index.js';
 import type { AnonReportLimiter } from './anon-report-limit.js';
@@ -211,14 +212,18 @@ export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
           idempotencyKey: b.idempotencyKey,
           lng: b.location.lng,
           lat: b.location.lat,
-          ...(b.address !== undefined ? { address: b.address } : {}),
-          ...(b.categoryCode !== undefined ? { categoryCode: b.categoryCode } : {}),
-          ...(b.hotlineType !== undefined ? { hotlineType: b.hotlineType as HotlineType } : {}),
+          ...definedFields({
+            address: b.address,
+            categoryCode: b.categoryCode,
+            hotlineType: b.hotlineType === undefined ? undefined : (b.hotlineType as HotlineType),
+          }),
           description: b.description,
-          ...(b.reporter?.name !== undefined ? { reporterName: b.reporter.name } : {}),
-          ...(b.reporter?.phone !== undefined ? { reporterPhone: b.reporter.phone } : {}),
-          ...(b.photoIds !== undefined ? { photoIds: b.photoIds } : {}),
-          ...(b.photoKey !== undefined ? { photoKey: b.photoKey } : {}),
+          ...definedFields({
+            reporterName: b.reporter?.name,
+            reporterPhone: b.reporter?.phone,
+            photoIds: b.photoIds,
+            photoKey: b.photoKey,
+          }),
         },
         { client: `${req.ip}|${b.photoKey ?? ''}` },
       );

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
+import { definedFields } from '../../lib/defined.js';
 import { PHONE_PATTERN } from './auth.service.js';
 import { userPolicy } from './identity.policy.js';
 import { MIN_PASSWORD_LENGTH } from './password-hasher.js';
@@ -151,9 +152,7 @@ export function userRoutes(app: TypedApp, users: UserService): void {
         {
           username: b.username,
           displayName: b.displayName,
-          ...(b.password !== undefined ? { password: b.password } : {}),
-          ...(b.phone !== undefined ? { phone: b.phone } : {}),
-          ...(b.locale !== undefined ? { locale: b.locale } : {}),
+          ...definedFields({ password: b.password, phone: b.phone, locale: b.locale }),
           grants: (b.grants ?? []).map((g) => ({
             role: g.role,
             areaCode: g.areaCode ?? null,

@@ -4,6 +4,7 @@ import { sqlState } from '../../db/db.js';
 import type { Actor, RoleGrant } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
+import { definedFields } from '../../lib/defined.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { IdentityErrors } from './identity.errors.js';
@@ -170,10 +171,12 @@ export class UserService {
         tx,
         id,
         {
-          ...(input.displayName !== undefined ? { displayName: input.displayName.trim() } : {}),
-          ...(input.locale !== undefined ? { locale: input.locale } : {}),
-          ...(input.status !== undefined ? { status: input.status } : {}),
-          ...(passwordHash !== undefined ? { passwordHash } : {}),
+          ...definedFields({
+            displayName: input.displayName === undefined ? undefined : input.displayName.trim(),
+            locale: input.locale,
+            status: input.status,
+            passwordHash,
+          }),
           ...(phone ?? {}),
         },
         now,

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
+import { definedFields } from '../../lib/defined.js';
 import { indicatorPolicy } from './indicator.policy.js';
 import type { IndicatorService } from './indicator.service.js';
 
@@ -160,7 +161,6 @@ function queryOf(q: Static<typeof IndicatorQuery>) {
   return {
     from: q.from,
     to: q.to,
-    ...(q.within !== undefined ? { within: q.within } : {}),
-    ...(q.department !== undefined ? { department: q.department } : {}),
+    ...definedFields({ within: q.within, department: q.department }),
   };
 }

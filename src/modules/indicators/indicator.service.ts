@@ -8,6 +8,7 @@ import type { Db, Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
+import { definedFields } from '../../lib/defined.js';
 import { text } from '../../lib/errors.js';
 import { actorColumns, localDay, metricsOfEvent } from '../cases/index.js';
 import { IndicatorErrors } from './indicator.errors.js';
@@ -279,8 +280,7 @@ function filterOf(q: IndicatorQuery): RollupFilter {
   return {
     from: q.from,
     to: q.to,
-    ...(q.within !== undefined ? { within: q.within } : {}),
-    ...(q.department !== undefined ? { department: q.department } : {}),
+    ...definedFields({ within: q.within, department: q.department }),
   };
 }
 

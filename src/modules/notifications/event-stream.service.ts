@@ -3,9 +3,11 @@
  * handlers by their departments. The payload carries no personal data (public code, grid, state,
  * category, department), so the only question is which cases' events reach whom.
  */
+
 import type { Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import { areaScope, departmentScope, Policy } from '../../kernel/policy.js';
+import { definedFields } from '../../lib/defined.js';
 import type { CaseEventMessage } from '../cases/index.js';
 import { AREA_READER_ROLES } from '../cases/index.js';
 import { matchesFilter, type StreamFilter } from './case-event-hub.js';
@@ -35,7 +37,7 @@ export class EventStreamService {
       all: scope.all,
       areaPrefixes: scope.all ? [] : scope.codes,
       departments: departmentScope(actor),
-      ...(within !== undefined ? { within } : {}),
+      ...definedFields({ within }),
     };
   }
 
@@ -43,7 +45,7 @@ export class EventStreamService {
   async backlog(filter: StreamFilter, lastEventId: number): Promise<CaseEventMessage[]> {
     const rows = await this.repo.since(this.db, lastEventId, {
       limit: RESUME_LIMIT,
-      ...(filter.within !== undefined ? { within: filter.within } : {}),
+      ...definedFields({ within: filter.within }),
     });
     return rows.filter((m) => matchesFilter(filter, m));
   }

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Locale } from '../../config/config.js';
 import type { TypedApp } from '../../kernel/http.js';
+import { definedFields } from '../../lib/defined.js';
 import type { NotificationRecord } from './notification.repository.js';
 import type { NotificationService } from './notification.service.js';
 
@@ -63,7 +64,7 @@ export function notificationRoutes(app: TypedApp, inbox: NotificationService): v
       const page = await inbox.list(req.actor, {
         unreadOnly: q.unread,
         limit: q.limit,
-        ...(q.before !== undefined ? { beforeId: q.before } : {}),
+        ...definedFields({ beforeId: q.before }),
       });
       return { items: page.items.map((n) => present(n, req.locale)), hasMore: page.hasMore };
     },

@@ -2,9 +2,11 @@
  * The in-app inbox: a signed-in user reads and clears their own notifications. Every query is
  * keyed by the actor's user id, so nobody can read or mark anyone else's.
  */
+
 import type { Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { Clock } from '../../lib/clock.js';
+import { definedFields } from '../../lib/defined.js';
 import { CommonErrors } from '../../lib/errors.js';
 import { type NotificationRecord, NotificationRepository } from './notification.repository.js';
 
@@ -35,7 +37,7 @@ export class NotificationService {
     const rows = await this.repo.list(this.db, userId, {
       unreadOnly: q.unreadOnly,
       limit: q.limit + 1,
-      ...(q.beforeId !== undefined ? { beforeId: q.beforeId } : {}),
+      ...definedFields({ beforeId: q.beforeId }),
     });
     return { items: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
   }

@@ -9,12 +9,14 @@
  * code opens the tracking page and "me too" as the reporter, so only the POST answer carries it
  * (in the extension field `tracking_code`, for the client to hand to its resident).
  */
+
 import { randomBytes } from 'node:crypto';
 import type { Locale } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
 import { systemActor } from '../../kernel/actor.js';
 import { isWithinArea, levelOfCode } from '../../kernel/area-code.js';
 import type { Clock } from '../../lib/clock.js';
+import { definedFields } from '../../lib/defined.js';
 import type { CaseIntakeService } from '../cases/index.js';
 import type { LocateService } from '../grid/index.js';
 import type { Category } from '../taxonomy/index.js';
@@ -181,11 +183,11 @@ export class Open311Service {
       externalRef: `open311:${token}`,
       lng: point.lng,
       lat: point.lat,
-      ...(input.addressString !== undefined ? { address: input.addressString } : {}),
+      ...definedFields({ address: input.addressString }),
       categoryCode: category.code,
       description,
       ...(name !== '' ? { reporterName: name } : {}),
-      ...(input.phone !== undefined ? { reporterPhone: input.phone } : {}),
+      ...definedFields({ reporterPhone: input.phone }),
     });
     // What only Open311 carries (attributes, media_url); the case itself is already committed.
     await this.repo.saveExtras(db, {

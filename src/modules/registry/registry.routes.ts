@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
+import { definedFields } from '../../lib/defined.js';
 import { auditPurpose, RevealPurpose } from '../identity/index.js';
 import { RECORD_KINDS, type RecordKind } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';
@@ -317,9 +318,9 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
       const page = await registry.listConflicts(req.actor, {
         ...(status ? { status } : {}),
         ...(within ? { within } : {}),
-        ...(personId !== undefined ? { personId } : {}),
+        ...definedFields({ personId }),
         ...(entityType ? { entityType } : {}),
-        ...(entityId !== undefined ? { entityId } : {}),
+        ...definedFields({ entityId }),
         limit,
         offset,
       });

@@ -3,6 +3,7 @@ import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
+import { definedFields } from '../../lib/defined.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { LocateService } from '../grid/index.js';
@@ -184,7 +185,7 @@ export class RegistryService {
     const spec = RECORD_SPECS[kind];
     return this.records.list(this.db, personPolicy.scopeFor(actor, 'read'), spec, {
       ...f,
-      ...(f.key !== undefined ? { key: spec.normaliseKey(f.key) } : {}),
+      ...definedFields({ key: f.key === undefined ? undefined : spec.normaliseKey(f.key) }),
     });
   }
 
@@ -366,7 +367,7 @@ export class RegistryService {
         ? { entityType: 'person', entityId: f.personId }
         : {
             ...(f.entityType ? { entityType: f.entityType } : {}),
-            ...(f.entityId !== undefined ? { entityId: f.entityId } : {}),
+            ...definedFields({ entityId: f.entityId }),
           };
     return this.repo.listConflicts(this.db, personPolicy.scopeFor(actor, 'read'), {
       ...(f.status ? { status: f.status } : {}),
