@@ -39,6 +39,15 @@ module.exports = {
       },
     },
     {
+      name: 'server-through-public-entry',
+      severity: 'error',
+      comment:
+        "src/server imports a module's internal file. The composition root builds and registers modules through " +
+        'their public entry only (src/modules/<name>/index.ts: its factories, services and register(app, deps)).',
+      from: { path: '^src/server/' },
+      to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+    },
+    {
       name: 'kernel-imports-no-module',
       severity: 'error',
       comment:

@@ -16,7 +16,7 @@ import { hasOverlongSegment, MAX_PARAM_LENGTH, paramTooLong } from '../kernel/pa
 import { ROUTER_DETAILS } from '../kernel/validation-messages.js';
 import { CommonErrors } from '../lib/errors.js';
 import { pickLocale } from '../lib/i18n.js';
-import { installAuth } from '../modules/identity/auth.hook.js';
+import { installAuth } from '../modules/identity/index.js';
 import { rejectControlCharacters } from './control-chars.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { type LogStream, loggerOptions } from './log-redaction.js';

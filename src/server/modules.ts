@@ -1,7 +1,9 @@
 /**
- * The module registry: the one place that knows every feature module. It builds their
- * services from the shared context and mounts their routes. A new module adds one line to
- * each function below.
+ * The composition root: the one place that knows every feature module. It builds their
+ * services from the shared context, wires ports to their implementations (the audit writer,
+ * the inbox writer, the message sender, the domain event bus) and lets each module register
+ * its routes and lifecycle hooks. It imports modules only through their public entry
+ * (index.ts); a new module adds one line to each function below.
  */
 
 import path from 'node:path';
@@ -9,131 +11,91 @@ import type { AppContext } from '../kernel/context.js';
 import { DomainEvents } from '../kernel/domain-events.js';
 import type { TypedApp } from '../kernel/http.js';
 import { FieldCipher } from '../lib/privacy.js';
-import { auditRoutes } from '../modules/audit/audit.routes.js';
-import { AuditService } from '../modules/audit/audit.service.js';
-import { AuditCheckpointer, CheckpointDir } from '../modules/audit/audit-checkpoint.js';
-import { calendarRoutes } from '../modules/calendar/calendar.routes.js';
-import { CalendarService } from '../modules/calendar/calendar.service.js';
-import { AnonReportLimiter } from '../modules/cases/anon-report-limit.js';
-import { CaseRepository } from '../modules/cases/case.repository.js';
-import { caseRoutes } from '../modules/cases/case.routes.js';
-import { CaseIntakeService } from '../modules/cases/case-intake.service.js';
-import { CaseQueryService } from '../modules/cases/case-query.service.js';
-import { CaseSupport } from '../modules/cases/case-support.js';
-import { CaseWorkflowService } from '../modules/cases/case-workflow.service.js';
-import { DeadlineScheduler } from '../modules/cases/deadline-scheduler.js';
-import { ReporterLinks } from '../modules/cases/reporter-link.js';
-import { dashboardRoutes } from '../modules/dashboard/dashboard.routes.js';
-import { DashboardService } from '../modules/dashboard/dashboard.service.js';
-import { deviceRoutes } from '../modules/devices/device.routes.js';
-import { createDeviceServices } from '../modules/devices/devices.module.js';
-import { gridRoutes } from '../modules/grid/grid.routes.js';
-import { GridService } from '../modules/grid/grid.service.js';
-import { gridMemberRoutes } from '../modules/grid/grid-member.routes.js';
-import { GridMemberService } from '../modules/grid/grid-member.service.js';
-import { locateRoutes } from '../modules/grid/locate.routes.js';
-import { LocateService } from '../modules/grid/locate.service.js';
-import { healthRoutes } from '../modules/health/health.routes.js';
-import { HousekeepingService } from '../modules/housekeeping/housekeeping.service.js';
-import { createIdentityServices } from '../modules/identity/identity.module.js';
-import { identityRoutes } from '../modules/identity/identity.routes.js';
-import { revealPurposeRoutes } from '../modules/identity/reveal-purpose.js';
-import { indicatorRoutes } from '../modules/indicators/indicator.routes.js';
-import { IndicatorService } from '../modules/indicators/indicator.service.js';
-import { CaseEventHub } from '../modules/notifications/case-event-hub.js';
-import { eventStreamRoutes } from '../modules/notifications/event-stream.routes.js';
-import { EventStreamService } from '../modules/notifications/event-stream.service.js';
-import { NotificationRepository } from '../modules/notifications/notification.repository.js';
-import { notificationRoutes } from '../modules/notifications/notification.routes.js';
-import { NotificationService } from '../modules/notifications/notification.service.js';
-import { createOpen311Services } from '../modules/open311/open311.module.js';
-import { open311KeyRoutes, open311Routes } from '../modules/open311/open311.routes.js';
-import { departmentRoutes } from '../modules/org/department.routes.js';
-import { partsRoutes } from '../modules/parts/parts.routes.js';
-import { PartsService } from '../modules/parts/parts.service.js';
-import { photoRoutes } from '../modules/photos/photo.routes.js';
-import { PhotoService } from '../modules/photos/photo.service.js';
-import { PhotoStore } from '../modules/photos/photo-store.js';
-import { registryRoutes } from '../modules/registry/registry.routes.js';
-import { RegistryService } from '../modules/registry/registry.service.js';
-import { routingRoutes } from '../modules/routing/routing.routes.js';
-import { RoutingRuleService } from '../modules/routing/routing-rule.service.js';
-import { taxonomyRoutes } from '../modules/taxonomy/taxonomy.routes.js';
-import { TaxonomyService } from '../modules/taxonomy/taxonomy.service.js';
+import * as audit from '../modules/audit/index.js';
+import * as calendar from '../modules/calendar/index.js';
+import * as cases from '../modules/cases/index.js';
+import * as dashboard from '../modules/dashboard/index.js';
+import * as devices from '../modules/devices/index.js';
+import * as grid from '../modules/grid/index.js';
+import * as health from '../modules/health/index.js';
+import * as housekeeping from '../modules/housekeeping/index.js';
+import * as identity from '../modules/identity/index.js';
+import * as indicators from '../modules/indicators/index.js';
+import * as notifications from '../modules/notifications/index.js';
+import * as open311 from '../modules/open311/index.js';
+import * as org from '../modules/org/index.js';
+import * as parts from '../modules/parts/index.js';
+import * as photos from '../modules/photos/index.js';
+import * as registry from '../modules/registry/index.js';
+import * as routing from '../modules/routing/index.js';
+import * as taxonomy from '../modules/taxonomy/index.js';
 
 /** Builds every module's services once per process. */
 export function createServices(ctx: AppContext) {
-  const audit = new AuditService(ctx.db, ctx.clock, undefined, {
+  const auditService = new audit.AuditService(ctx.db, ctx.clock, undefined, {
     key: ctx.config.auditKey,
     onError: (err) => ctx.log.warn({ err }, 'audit chaining pass failed; records stay pending'),
   });
-  const locate = new LocateService(ctx.db, ctx.log);
+  const locate = new grid.LocateService(ctx.db, ctx.log);
   const cipher = new FieldCipher(ctx.config.dataKey);
   const events = new DomainEvents();
-  const identity = createIdentityServices(ctx, audit, ctx.messageSender, events);
-  const caseSupport = new CaseSupport({
-    db: ctx.db,
-    clock: ctx.clock,
+  const identityServices = identity.createIdentityServices(ctx, auditService, ctx.messageSender, events);
+  const notificationServices = notifications.createNotificationServices(ctx);
+  const caseServices = cases.createCaseServices(ctx, {
     cipher,
     locate,
-    audit,
-    repo: new CaseRepository(),
-    messages: identity.messages,
-    notifications: new NotificationRepository(),
+    audit: auditService,
+    messages: identityServices.messages,
+    notifications: notificationServices.writer,
+    events,
   });
-  events.on('identity.phone_verified', new ReporterLinks(caseSupport).onPhoneVerified);
+  const caseSupport = caseServices.support;
   return {
     cipher,
-    cases: {
-      support: caseSupport,
-      intake: new CaseIntakeService(caseSupport),
-      workflow: new CaseWorkflowService(caseSupport),
-      query: new CaseQueryService(caseSupport),
-      /** Started by `serve` (not by tests, which call runOnce); stopped when the app closes. */
-      deadlines: new DeadlineScheduler(caseSupport, {
-        onError: (err) => ctx.log.error({ err }, 'deadline scheduler pass failed'),
-      }),
-    },
-    inbox: new NotificationService(ctx.db, ctx.clock),
-    events: {
-      hub: new CaseEventHub(ctx.db, { onError: (err) => ctx.log.warn({ err }, 'bad case event payload') }),
-      stream: new EventStreamService(ctx.db),
-    },
-    photos: new PhotoService({
+    /** The case loop; its deadline scheduler is started by `serve` (tests call runOnce). */
+    cases: caseServices,
+    inbox: notificationServices.inbox,
+    events: { hub: notificationServices.hub, stream: notificationServices.stream },
+    photos: new photos.PhotoService({
       db: ctx.db,
       clock: ctx.clock,
-      store: new PhotoStore(path.join(ctx.config.dataDir, 'photos')),
+      store: new photos.PhotoStore(path.join(ctx.config.dataDir, 'photos')),
       cases: caseSupport,
     }),
-    dashboard: new DashboardService({ db: ctx.db, clock: ctx.clock, tileUrl: ctx.config.tileUrl }),
-    audit,
+    dashboard: new dashboard.DashboardService({ db: ctx.db, clock: ctx.clock, tileUrl: ctx.config.tileUrl }),
+    audit: auditService,
     /** Signed checkpoints of the audit chain head (when a directory and signing key are set); started by `serve`. */
     auditCheckpoints:
       ctx.config.auditCheckpointDir && ctx.config.auditSigningKey
-        ? new AuditCheckpointer({
+        ? new audit.AuditCheckpointer({
             db: ctx.db,
-            dir: new CheckpointDir(ctx.config.auditCheckpointDir),
+            dir: new audit.CheckpointDir(ctx.config.auditCheckpointDir),
             signingKey: ctx.config.auditSigningKey,
             log: ctx.log,
           })
         : undefined,
-    ...identity,
+    ...identityServices,
     locate,
-    grid: new GridService(ctx.db, { audit, locate, clock: ctx.clock }),
-    gridMembers: new GridMemberService(ctx.db, { audit, clock: ctx.clock }),
-    indicators: new IndicatorService({ db: ctx.db, clock: ctx.clock, audit }),
-    taxonomy: new TaxonomyService({ db: ctx.db, audit, cache: caseSupport }),
-    routingRules: new RoutingRuleService({ db: ctx.db, audit, cache: caseSupport }),
-    calendar: new CalendarService({ db: ctx.db, audit, cache: caseSupport, clock: ctx.clock }),
-    registry: new RegistryService(ctx.db, { audit, cipher, clock: ctx.clock, locate }),
-    open311: createOpen311Services(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
-    iot: createDeviceServices(ctx, { audit, locate, intake: new CaseIntakeService(caseSupport) }),
-    parts: new PartsService(ctx.db, { audit, locate, clock: ctx.clock }),
-    housekeeping: new HousekeepingService({
+    grid: new grid.GridService(ctx.db, { audit: auditService, locate, clock: ctx.clock }),
+    gridMembers: new grid.GridMemberService(ctx.db, { audit: auditService, clock: ctx.clock }),
+    indicators: new indicators.IndicatorService({ db: ctx.db, clock: ctx.clock, audit: auditService }),
+    taxonomy: new taxonomy.TaxonomyService({ db: ctx.db, audit: auditService, cache: caseSupport }),
+    routingRules: new routing.RoutingRuleService({ db: ctx.db, audit: auditService, cache: caseSupport }),
+    calendar: new calendar.CalendarService({
+      db: ctx.db,
+      audit: auditService,
+      cache: caseSupport,
+      clock: ctx.clock,
+    }),
+    registry: new registry.RegistryService(ctx.db, { audit: auditService, cipher, clock: ctx.clock, locate }),
+    open311: open311.createOpen311Services(ctx, { audit: auditService, locate, intake: caseServices.intake }),
+    iot: devices.createDeviceServices(ctx, { audit: auditService, locate, intake: caseServices.intake }),
+    parts: new parts.PartsService(ctx.db, { audit: auditService, locate, clock: ctx.clock }),
+    housekeeping: new housekeeping.HousekeepingService({
       db: ctx.db,
       clock: ctx.clock,
-      audit,
-      store: new PhotoStore(path.join(ctx.config.dataDir, 'photos')),
+      audit: auditService,
+      store: new photos.PhotoStore(path.join(ctx.config.dataDir, 'photos')),
       onError: (err) => ctx.log.error({ err }, 'housekeeping pass failed'),
     }),
   };
@@ -142,56 +104,25 @@ export function createServices(ctx: AppContext) {
 /** All services, as route files, the CLI and tests receive them. */
 export type Services = ReturnType<typeof createServices>;
 
-/** Mounts every module's routes. */
-export async function registerRoutes(app: TypedApp, services: Services, ctx: AppContext): Promise<void> {
-  healthRoutes(app, ctx);
-  dashboardRoutes(app, services.dashboard);
-  identityRoutes(app, services);
-  revealPurposeRoutes(app);
-  auditRoutes(app, services.audit);
-  gridRoutes(app, services.grid);
-  locateRoutes(app, services.locate);
-  gridMemberRoutes(app, services.gridMembers);
-  registryRoutes(app, services.registry);
-  partsRoutes(app, services.parts);
-  caseRoutes(app, {
-    ...services.cases,
-    cipher: services.cipher,
-    anonLimit: new AnonReportLimiter({
-      db: ctx.db,
-      clock: ctx.clock,
-      cipher: services.cipher,
-      perAddress: ctx.config.anonReportLimit,
-      perPhone: ctx.config.anonReportPhoneLimit,
-    }),
-  });
-  indicatorRoutes(app, services.indicators);
-  taxonomyRoutes(app, services.taxonomy);
-  routingRoutes(app, services.routingRules);
-  calendarRoutes(app, services.calendar);
-  departmentRoutes(app, ctx.db);
-  notificationRoutes(app, services.inbox);
-  eventStreamRoutes(app, services.events);
-  photoRoutes(app, services.photos);
-  open311Routes(app, services.open311.georeport);
-  open311KeyRoutes(app, services.open311.keys);
-  deviceRoutes(app, services.iot.devices);
-  // Open event streams would keep the server from closing: end them first.
-  app.addHook('preClose', async () => services.events.hub.close());
-  app.addHook('onClose', async () => services.cases.deadlines.stop());
-  app.addHook('onClose', async () => services.housekeeping.stop());
-  app.addHook('onClose', async () => {
-    await services.iot.mqtt?.stop();
-    await services.iot.offline.stop();
-  });
-  // The locate index is built when the server starts and follows area changes (LISTEN).
-  app.addHook('onReady', async () => services.locate.start());
-  app.addHook('onClose', async () => services.locate.stop());
-  // Audit records are chained in batches after their commit; the sweep catches other nodes' leftovers.
-  app.addHook('onReady', async () => services.audit.start());
-  // After the chainer's last pass, a final checkpoint covers what it chained (only if started).
-  app.addHook('onClose', async () => {
-    await services.audit.stop();
-    await services.auditCheckpoints?.stop();
-  });
+/** Lets every module mount its routes and tie its background work to the app's life. */
+export async function registerRoutes(app: TypedApp, s: Services, ctx: AppContext): Promise<void> {
+  health.register(app, ctx);
+  dashboard.register(app, { dashboard: s.dashboard });
+  identity.register(app, s);
+  grid.register(app, { grid: s.grid, locate: s.locate, members: s.gridMembers });
+  registry.register(app, { registry: s.registry });
+  parts.register(app, { parts: s.parts });
+  cases.register(app, ctx, { cases: s.cases, cipher: s.cipher });
+  indicators.register(app, { indicators: s.indicators });
+  taxonomy.register(app, { taxonomy: s.taxonomy });
+  routing.register(app, { rules: s.routingRules });
+  calendar.register(app, { calendar: s.calendar });
+  org.register(app, { db: ctx.db });
+  notifications.register(app, { inbox: s.inbox, ...s.events });
+  photos.register(app, { photos: s.photos });
+  open311.register(app, s.open311);
+  devices.register(app, s.iot);
+  housekeeping.register(app, { housekeeping: s.housekeeping });
+  // Last: its close hook runs the chainer's final pass after every other module has stopped writing.
+  audit.register(app, { audit: s.audit, checkpoints: s.auditCheckpoints });
 }

@@ -48,6 +48,7 @@ describe('module-boundary rules (.dependency-cruiser.cjs)', () => {
         'modules-not-server: src/modules/alpha/alpha.routes.ts → src/server/app.ts',
         'no-circular: src/lib/first.ts → src/lib/second.ts',
         'no-orphans: src/lib/orphan.ts → src/lib/orphan.ts',
+        'server-through-public-entry: src/server/app.ts → src/modules/beta/beta.service.ts',
         'not-to-unresolvable: src/lib/broken.ts → ./missing.js',
         'web-not-src: web/src/page.ts → src/modules/alpha/index.ts',
         'web-src-types-only: web/src/page.ts → src/shared-types/case.types.ts',

@@ -3,7 +3,9 @@
  * src/modules/calendar/ is internal (checked by `npm run lint:deps`).
  */
 export { calendarDemoStep } from './calendar.demo.js';
+export { register } from './calendar.module.js';
 export { CalendarRepository } from './calendar.repository.js';
+export { CalendarService } from './calendar.service.js';
 export { FALLBACK_CALENDAR } from './city-calendar.js';
 export type { CalendarSpec, DeadlineMode } from './working-calendar.js';
 export { addDeadlineMinutes, deadlineMinutesUsed, trafficLight } from './working-calendar.js';

@@ -1,7 +1,9 @@
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { AppContext } from '../../kernel/context.js';
+import type { TypedApp } from '../../kernel/http.js';
 import type { CaseIntakeService } from '../cases/index.js';
 import type { LocateService } from '../grid/index.js';
+import { deviceRoutes } from './device.routes.js';
 import { DeviceService } from './device.service.js';
 import { DeviceOfflineMonitor } from './device-offline-monitor.js';
 import { MqttReadingConsumer } from './mqtt-reading-consumer.js';
@@ -28,4 +30,16 @@ export function createDeviceServices(
         })
       : undefined,
   };
+}
+
+/** The IoT services as createDeviceServices builds them. */
+export type DeviceServices = ReturnType<typeof createDeviceServices>;
+
+/** Mounts device registration and readings; the MQTT consumer and the offline monitor stop with the app. */
+export function register(app: TypedApp, deps: DeviceServices): void {
+  deviceRoutes(app, deps.devices);
+  app.addHook('onClose', async () => {
+    await deps.mqtt?.stop();
+    await deps.offline.stop();
+  });
 }

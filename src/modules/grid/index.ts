@@ -4,7 +4,10 @@
  */
 
 export { areasDemoStep } from './grid.demo.js';
+export { register } from './grid.module.js';
+export { GridService } from './grid.service.js';
 export { gridMembersDemoStep } from './grid-member.demo.js';
+export { GridMemberService } from './grid-member.service.js';
 export type { Place } from './grid-places.js';
 export { gridPlaces } from './grid-places.js';
 export { LocateService } from './locate.service.js';

@@ -6,3 +6,4 @@
 export type { DepartmentCode } from './departments.seed.js';
 export { findDepartment } from './departments.seed.js';
 export { departmentsDemoStep } from './org.demo.js';
+export { register } from './org.module.js';

@@ -3,3 +3,5 @@
  * src/modules/parts/ is internal (checked by `npm run lint:deps`).
  */
 export { partsDemoStep } from './parts.demo.js';
+export { register } from './parts.module.js';
+export { PartsService } from './parts.service.js';

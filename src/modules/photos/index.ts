@@ -2,4 +2,6 @@
  * The public entry of the photos module: what other modules may use. Everything else in
  * src/modules/photos/ is internal (checked by `npm run lint:deps`).
  */
-export type { PhotoStore } from './photo-store.js';
+export { PhotoService } from './photo.service.js';
+export { PhotoStore } from './photo-store.js';
+export { register } from './photos.module.js';

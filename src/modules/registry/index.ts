@@ -5,6 +5,8 @@
 export type { Rejection } from './person.types.js';
 export { openBatch, registryDemoStep } from './registry.demo.js';
 export { RegistryErrors } from './registry.errors.js';
+export { register } from './registry.module.js';
 export { RegistryRepository } from './registry.repository.js';
+export { RegistryService } from './registry.service.js';
 export type { TableRow } from './tabular-file.js';
 export { readTable, tableFormatOf } from './tabular-file.js';
