@@ -48,3 +48,11 @@ export class CalendarRepository {
     return (await q.query('DELETE FROM calendar_exceptions WHERE day = $1', [day])).rowCount > 0;
   }
 }
+
+/** What other modules read of the working calendar (the case loop's deadlines). */
+export type CalendarReader = Pick<CalendarRepository, 'load'>;
+
+/** The working calendar as other modules read it. */
+export function calendarReader(): CalendarReader {
+  return new CalendarRepository();
+}

@@ -4,7 +4,8 @@
  */
 export { calendarDemoStep } from './calendar.demo.js';
 export { register } from './calendar.module.js';
-export { CalendarRepository } from './calendar.repository.js';
+export type { CalendarReader } from './calendar.repository.js';
+export { calendarReader } from './calendar.repository.js';
 export { CalendarService } from './calendar.service.js';
 export { FALLBACK_CALENDAR } from './city-calendar.js';
 export type { CalendarSpec, DeadlineMode } from './working-calendar.js';

@@ -6,9 +6,9 @@
  */
 
 import type { Db } from '../../db/db.js';
+import { ThrottleRepository } from '../../kernel/throttle.js';
 import type { Clock } from '../../lib/clock.js';
 import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
-import { ThrottleRepository } from '../identity/index.js';
 import { CaseErrors } from './case.errors.js';
 
 const ADDRESS_WINDOW_MS = 10 * 60_000;

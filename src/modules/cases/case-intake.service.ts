@@ -10,6 +10,7 @@ import { uploadKeyHash } from '../../kernel/upload-key.js';
 import { Batcher, type Outcome } from '../../lib/batcher.js';
 import { AppError, CommonErrors } from '../../lib/errors.js';
 import { normalisePhone } from '../../lib/privacy.js';
+import { bestRule } from '../routing/index.js';
 import type { Category } from '../taxonomy/index.js';
 import { CaseErrors } from './case.errors.js';
 import { CHANNEL_ACTION, casePolicy } from './case.policy.js';
@@ -25,7 +26,6 @@ import {
   idempotencyScope,
   newPublicCode,
 } from './case-support.js';
-import { bestRule } from './routing.repository.js';
 
 /** A report as it comes in from any channel. */
 export interface IntakeInput {

@@ -13,17 +13,17 @@ import type { MessageSender } from '../../kernel/message-sender.js';
 import { areaScope, departmentScope, scopeSql } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
 import type { FieldCipher } from '../../lib/privacy.js';
-import type { CalendarSpec } from '../calendar/index.js';
-import { CalendarRepository, FALLBACK_CALENDAR } from '../calendar/index.js';
+import type { CalendarReader, CalendarSpec } from '../calendar/index.js';
+import { calendarReader, FALLBACK_CALENDAR } from '../calendar/index.js';
 import type { LocateService } from '../grid/index.js';
-import type { Category, StageDeadlines } from '../taxonomy/index.js';
-import { TaxonomyRepository } from '../taxonomy/index.js';
+import { type RoutingReader, type RoutingRule, routingReader } from '../routing/index.js';
+import type { Category, CategoryReader, StageDeadlines } from '../taxonomy/index.js';
+import { categoryReader } from '../taxonomy/index.js';
 import { AREA_READER_ROLES, CHANNEL_ACTION, casePolicy } from './case.policy.js';
 import type { CaseRepository, CaseVisibility } from './case.repository.js';
 import type { CaseEvent, CaseRecord, Channel } from './case.types.js';
 import { DEFAULT_DEADLINES } from './case-clock.js';
 import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
-import { RoutingRepository, type RoutingRule } from './routing.repository.js';
 
 /** The NOTIFY channel every committed case event is announced on (SSE, dashboards, other nodes). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -36,10 +36,10 @@ export interface CaseDeps {
   locate: LocateService;
   audit: AuditWriter;
   repo: CaseRepository;
-  taxonomy?: TaxonomyRepository;
+  taxonomy?: CategoryReader;
   /** The in-app inbox (the notifications module's repository, wired by the composition root). */
   notifications: InboxWriter;
-  calendar?: CalendarRepository;
+  calendar?: CalendarReader;
   /** SMS to reporters who gave a phone but have no account (hotline callers). */
   messages?: MessageSender;
   /** Draws public tracking codes (default newPublicCode; tests pass a colliding one). */
@@ -85,18 +85,18 @@ export interface IntakeConfig {
 
 /** Shared helpers bound to one set of dependencies. */
 export class CaseSupport {
-  readonly taxonomy: TaxonomyRepository;
+  readonly taxonomy: CategoryReader;
   readonly notifications: InboxWriter;
-  private readonly calendars: CalendarRepository;
-  private readonly routing: RoutingRepository;
+  private readonly calendars: CalendarReader;
+  private readonly routing: RoutingReader;
   private calendarCache: { spec: CalendarSpec; at: number } | undefined;
   private configCache: { config: Promise<IntakeConfig>; at: number } | undefined;
 
   constructor(readonly deps: CaseDeps) {
-    this.taxonomy = deps.taxonomy ?? new TaxonomyRepository();
+    this.taxonomy = deps.taxonomy ?? categoryReader();
     this.notifications = deps.notifications;
-    this.calendars = deps.calendar ?? new CalendarRepository();
-    this.routing = new RoutingRepository();
+    this.calendars = deps.calendar ?? calendarReader();
+    this.routing = routingReader();
   }
 
   /** The working calendar, cached for a minute (admins rarely change it; changes call invalidate). */

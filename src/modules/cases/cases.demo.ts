@@ -9,10 +9,10 @@ import { type CategoryRef, replyText, reportPlace, reportText } from '../../kern
 import type { DemoStep } from '../../kernel/demo-step.js';
 import type { Rng } from '../../lib/random.js';
 import type { CalendarSpec } from '../calendar/index.js';
-import { CalendarRepository, FALLBACK_CALENDAR } from '../calendar/index.js';
+import { calendarReader, FALLBACK_CALENDAR } from '../calendar/index.js';
 import { findDepartment } from '../org/index.js';
 import type { Category } from '../taxonomy/index.js';
-import { TaxonomyRepository } from '../taxonomy/index.js';
+import { categoryReader } from '../taxonomy/index.js';
 import { CaseRepository } from './case.repository.js';
 import type { CaseEvent, CaseRecord, Channel, HotlineType, WorkflowInput } from './case.types.js';
 import { HOTLINE_TYPES } from './case.types.js';
@@ -215,8 +215,8 @@ export const casesDemoStep: DemoStep = {
   async run(tx, env) {
     const rng = env.rng;
     const now = env.clock.now();
-    const spec = await new CalendarRepository().load(tx, FALLBACK_CALENDAR);
-    const categories = (await new TaxonomyRepository().listActive(tx)).filter((c) => c.kind !== 'hotline');
+    const spec = await calendarReader().load(tx, FALLBACK_CALENDAR);
+    const categories = (await categoryReader().listActive(tx)).filter((c) => c.kind !== 'hotline');
     const { rows: grids } = await tx.query<GridRow>(
       `SELECT code, id, center_lng, center_lat, geometry FROM areas WHERE level = 'grid' AND valid_to IS NULL ORDER BY code`,
     );

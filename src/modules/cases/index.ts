@@ -11,5 +11,3 @@ export { actorColumns, CASE_EVENTS_CHANNEL } from './case-support.js';
 export { casesDemoStep } from './cases.demo.js';
 export type { CaseModuleDeps, CaseServices } from './cases.module.js';
 export { createCaseServices, register } from './cases.module.js';
-export type { RoutingRule } from './routing.repository.js';
-export { RoutingRepository } from './routing.repository.js';

@@ -13,7 +13,7 @@ import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { CaseIntakeService, IntakeResult } from '../cases/index.js';
 import type { LocateService } from '../grid/index.js';
-import { TaxonomyRepository } from '../taxonomy/index.js';
+import { categoryReader } from '../taxonomy/index.js';
 import { DeviceErrors } from './device.errors.js';
 import { devicePolicy } from './device.policy.js';
 import { type DeviceListItem, type DeviceRecord, DeviceRepository } from './device.repository.js';
@@ -74,7 +74,7 @@ export function hashDeviceToken(token: string): string {
 /** Device registration and reading intake. */
 export class DeviceService {
   readonly repo = new DeviceRepository();
-  private readonly taxonomy = new TaxonomyRepository();
+  private readonly taxonomy = categoryReader();
 
   constructor(readonly deps: DeviceDeps) {}
 

@@ -4,6 +4,7 @@ import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { MessageSender } from '../../kernel/message-sender.js';
+import { ThrottleRepository } from '../../kernel/throttle.js';
 import type { Clock } from '../../lib/clock.js';
 import { FieldCipher, maskPhone } from '../../lib/privacy.js';
 import type { BearerTokens } from './bearer-token.js';
@@ -12,7 +13,6 @@ import type { PhoneVerified } from './identity.events.js';
 import { OtpRepository } from './otp.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { SessionRepository } from './session.repository.js';
-import { ThrottleRepository } from './throttle.repository.js';
 import { type UserRecord, UserRepository } from './user.repository.js';
 
 /** Limits of sign-in; defaults follow OWASP ASVS v4 §2.2 (anti-automation) and §3.3 (sessions). */

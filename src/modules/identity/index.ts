@@ -9,4 +9,3 @@ export type { PhoneVerified } from './identity.events.js';
 export type { IdentityServices } from './identity.module.js';
 export { createIdentityServices, register } from './identity.module.js';
 export { auditPurpose, RevealPurpose } from './reveal-purpose.js';
-export { ThrottleRepository } from './throttle.repository.js';

@@ -20,7 +20,7 @@ import { definedFields } from '../../lib/defined.js';
 import type { CaseIntakeService } from '../cases/index.js';
 import type { LocateService } from '../grid/index.js';
 import type { Category } from '../taxonomy/index.js';
-import { TaxonomyRepository } from '../taxonomy/index.js';
+import { categoryReader } from '../taxonomy/index.js';
 import type { ApiKeyService } from './api-key.service.js';
 import { Open311Errors } from './open311.errors.js';
 import {
@@ -73,7 +73,7 @@ const CHANGESET = '2026-01-01T00:00:00+08:00';
 /** Open311 GeoReport v2 over the case loop. */
 export class Open311Service {
   private readonly repo = new Open311Repository();
-  private readonly taxonomy = new TaxonomyRepository();
+  private readonly taxonomy = categoryReader();
 
   constructor(
     private readonly deps: {

@@ -8,11 +8,11 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import { ThrottleRepository } from '../../kernel/throttle.js';
 import { newUploadKey, uploadKeyHash } from '../../kernel/upload-key.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { CaseSupport } from '../cases/index.js';
-import { ThrottleRepository } from '../identity/index.js';
 import {
   MalformedImageError,
   PHOTO_EXTENSION,

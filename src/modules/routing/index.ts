@@ -4,4 +4,6 @@
  */
 
 export { register } from './routing.module.js';
+export type { RoutingReader, RoutingRule } from './routing.repository.js';
+export { bestRule, routingReader } from './routing.repository.js';
 export { RoutingRuleService } from './routing-rule.service.js';

@@ -7,11 +7,11 @@
 import { afterCommitOf, type Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
-import { RoutingRepository, type RoutingRule } from '../cases/index.js';
 import type { IntakeConfigCache } from '../taxonomy/index.js';
-import { TaxonomyRepository } from '../taxonomy/index.js';
+import { categoryReader } from '../taxonomy/index.js';
 import { RoutingErrors } from './routing.errors.js';
 import { routingPolicy } from './routing.policy.js';
+import { RoutingRepository, type RoutingRule } from './routing.repository.js';
 
 /** A new rule; null category or area = any. */
 export interface NewRoutingRule {
@@ -24,7 +24,7 @@ export interface NewRoutingRule {
 /** Lists, adds and removes routing rules. */
 export class RoutingRuleService {
   private readonly repo = new RoutingRepository();
-  private readonly taxonomy = new TaxonomyRepository();
+  private readonly taxonomy = categoryReader();
 
   constructor(private readonly deps: { db: Db; audit: AuditWriter; cache?: IntakeConfigCache }) {}
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
-import type { RoutingRule } from '../cases/index.js';
 import { routingPolicy } from './routing.policy.js';
+import type { RoutingRule } from './routing.repository.js';
 import type { RoutingRuleService } from './routing-rule.service.js';
 
 const RuleDto = Type.Object({

@@ -4,7 +4,8 @@
  */
 export { taxonomyDemoStep } from './taxonomy.demo.js';
 export { register } from './taxonomy.module.js';
-export { TaxonomyRepository } from './taxonomy.repository.js';
+export type { CategoryReader } from './taxonomy.repository.js';
+export { categoryReader } from './taxonomy.repository.js';
 export type { CategorySeed, StageDeadlines } from './taxonomy.seed.js';
 export { findCategory, TAXONOMY_V1 } from './taxonomy.seed.js';
 export type { IntakeConfigCache } from './taxonomy.service.js';

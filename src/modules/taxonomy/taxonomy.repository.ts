@@ -143,3 +143,14 @@ export class TaxonomyRepository {
     }
   }
 }
+
+/** What other modules read of the taxonomy: active categories and their deadlines (never writes). */
+export type CategoryReader = Pick<
+  TaxonomyRepository,
+  'activeCategory' | 'category' | 'listActive' | 'listActiveMajors'
+>;
+
+/** The taxonomy as other modules read it. */
+export function categoryReader(): CategoryReader {
+  return new TaxonomyRepository();
+}

@@ -108,3 +108,11 @@ export class RoutingRepository {
     );
   }
 }
+
+/** What the case loop reads of the routing rules (intake routes against the active ones). */
+export type RoutingReader = Pick<RoutingRepository, 'list'>;
+
+/** The routing rules as the case loop reads them. */
+export function routingReader(): RoutingReader {
+  return new RoutingRepository();
+}
