@@ -1,7 +1,7 @@
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { InboxBell } from './components/Inbox';
 import { Link } from './components/Link';
-import { type MsgKey, useI18n } from './lib/i18n';
+import { useI18n } from './lib/i18n';
 import { navigate, usePath } from './lib/router';
 import { type RouteDef, STAFF_ROUTES } from './lib/routes';
 import { useSession } from './lib/session';
