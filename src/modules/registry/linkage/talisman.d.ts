@@ -9,3 +9,8 @@ declare module 'talisman/metrics/damerau-levenshtein.js' {
   const damerauLevenshtein: (a: string | readonly string[], b: string | readonly string[]) => number;
   export default damerauLevenshtein;
 }
+declare module 'talisman/phonetics/soundex.js' {
+  /** The Soundex code of a word (`robert` → `R163`). */
+  const soundex: (word: string) => string;
+  export default soundex;
+}
