@@ -10,6 +10,7 @@ import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein.js';
 import jaroWinkler from 'talisman/metrics/jaro-winkler.js';
 import soundex from 'talisman/phonetics/soundex.js';
 import { idNumberProblem, normaliseIdNumber } from '../id-number.js';
+import { formalName } from './nicknames.js';
 
 export const FIELD_KINDS = [
   'name',
@@ -193,7 +194,8 @@ export function prepare(kind: FieldKind, raw: string | undefined): Prepared | nu
     case 'surname': {
       const v = HAN.test(s) ? s.replace(/[\s·•.]/g, '') : s.replace(/[^\p{L} '-]/gu, '').trim();
       if (v === '') return null;
-      return { v, sound: soundKey(v) };
+      // A nickname sounds like its formal name (Bill ~ William); pinyin and Soundex otherwise.
+      return { v, sound: soundKey(kind === 'given_name' ? formalName(v) : v) };
     }
     case 'date': {
       const date = parseDate(s);
