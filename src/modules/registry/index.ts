@@ -10,3 +10,7 @@ export { RegistryRepository } from './registry.repository.js';
 export { RegistryService } from './registry.service.js';
 export type { TableRow } from './tabular-file.js';
 export { readTable, tableFormatOf } from './tabular-file.js';
+export type { LinkField } from './linkage/blocking.js';
+export { FIELD_KINDS, type FieldKind, isFieldKind, LEVELS } from './linkage/comparisons.js';
+export { type GeneratorLang, generateRegistry, registryCsv } from './linkage/generator.js';
+export { linkRecords, pairwiseScores, prepareRecords } from './linkage/link.js';
