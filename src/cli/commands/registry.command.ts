@@ -4,9 +4,6 @@ import type { Command } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
 import { definedFields } from '../../lib/defined.js';
 import { AppError } from '../../lib/errors.js';
-import { RECORD_SPECS, recordKindOf } from '../../modules/registry/record-kinds.js';
-import type { RegistryFileKind } from '../../modules/registry/registry.service.js';
-import { countDataRows, readTable, tableFormatOf } from '../../modules/registry/tabular-file.js';
 import {
   FIELD_KINDS,
   type GeneratorLang,
@@ -19,6 +16,9 @@ import {
   prepareRecords,
   registryCsv,
 } from '../../modules/registry/index.js';
+import { RECORD_SPECS, recordKindOf } from '../../modules/registry/record-kinds.js';
+import type { RegistryFileKind } from '../../modules/registry/registry.service.js';
+import { countDataRows, readTable, tableFormatOf } from '../../modules/registry/tabular-file.js';
 import { CliFailure, fail, withServices, writeOutputFile } from '../runtime.js';
 
 /** The kind a `--kind` value names (person by default), or a failure listing the kinds. */
@@ -104,8 +104,10 @@ function linkFieldsOf(specs: readonly string[], headers: readonly string[]): Lin
     const at = spec.lastIndexOf(':');
     const column = at < 0 ? spec : spec.slice(0, at);
     const kind = at < 0 ? '' : spec.slice(at + 1);
-    if (!isFieldKind(kind)) fail(`--field ${spec}: kind "${kind}" of column ${column} is not one of ${FIELD_KINDS.join(', ')}`);
-    if (!headers.includes(column)) fail(`--field ${spec}: column ${column} is not in the file (columns: ${headers.join(', ')})`);
+    if (!isFieldKind(kind))
+      fail(`--field ${spec}: kind "${kind}" of column ${column} is not one of ${FIELD_KINDS.join(', ')}`);
+    if (!headers.includes(column))
+      fail(`--field ${spec}: column ${column} is not in the file (columns: ${headers.join(', ')})`);
     return { column, kind };
   });
 }
@@ -121,23 +123,40 @@ function registerLinkCommands(registry: Command): void {
         'compared, linked, for review and persons; with --truth pairwise precision, recall and F1. No database.',
     )
     .requiredOption('--id <column>', 'the column holding each record’s id')
-    .option('--field <column:kind>', `a compared column and its kind (${FIELD_KINDS.join(', ')}); repeat`, collect, [])
-    .option('--truth <column>', 'a column holding the true entity key: prints pairwise precision / recall / F1')
+    .option(
+      '--field <column:kind>',
+      `a compared column and its kind (${FIELD_KINDS.join(', ')}); repeat`,
+      collect,
+      [],
+    )
+    .option(
+      '--truth <column>',
+      'a column holding the true entity key: prints pairwise precision / recall / F1',
+    )
     .option('--out <file>', 'write the scored pairs (ids, weight, probability, per-field levels) as CSV')
     .option('--threshold <p>', 'match probability at or above which a pair is linked', '0.9')
     .option('--review <p>', 'match probability from which a pair goes to review', '0.5')
     .action(
       async (
         file: string,
-        opts: { id: string; field: string[]; truth?: string; out?: string; threshold: string; review: string },
+        opts: {
+          id: string;
+          field: string[];
+          truth?: string;
+          out?: string;
+          threshold: string;
+          review: string;
+        },
       ) => {
         const started = performance.now();
         const format = tableFormatOf(file);
         if (!format) fail(`${file}: only .csv and .xlsx files can be linked`);
         const threshold = Number(opts.threshold);
         const review = Number(opts.review);
-        if (!(threshold > 0 && threshold < 1)) fail(`--threshold ${opts.threshold}: give a probability between 0 and 1`);
-        if (!(review > 0 && review <= threshold)) fail(`--review ${opts.review}: give a probability between 0 and --threshold`);
+        if (!(threshold > 0 && threshold < 1))
+          fail(`--threshold ${opts.threshold}: give a probability between 0 and 1`);
+        if (!(review > 0 && review <= threshold))
+          fail(`--review ${opts.review}: give a probability between 0 and --threshold`);
         let buffer: Buffer;
         try {
           buffer = readFileSync(file);
@@ -156,7 +175,10 @@ function registerLinkCommands(registry: Command): void {
         }
         if (rows.length === 0) fail(`${file}: no data rows`);
         const fields = linkFieldsOf(opts.field, headers);
-        for (const [option, column] of [['--id', opts.id], ['--truth', opts.truth]] as const) {
+        for (const [option, column] of [
+          ['--id', opts.id],
+          ['--truth', opts.truth],
+        ] as const) {
           if (column !== undefined && !headers.includes(column))
             fail(`${option} ${column}: column ${column} is not in the file (columns: ${headers.join(', ')})`);
         }
@@ -164,7 +186,15 @@ function registerLinkCommands(registry: Command): void {
         const result = linkRecords(records, fields, { threshold, reviewThreshold: review });
         const { clustering } = result;
         if (opts.out) {
-          const header = ['left_id', 'right_id', 'weight', 'probability', 'status', 'id_conflict', ...fields.map((f) => `${f.column}_level`)];
+          const header = [
+            'left_id',
+            'right_id',
+            'weight',
+            'probability',
+            'status',
+            'id_conflict',
+            ...fields.map((f) => `${f.column}_level`),
+          ];
           const linked = new Set(clustering.linked);
           const lines = [header.join(',')];
           for (const p of [...result.pairs].sort((a, b) => b.probability - a.probability)) {
@@ -210,7 +240,11 @@ function registerLinkCommands(registry: Command): void {
     .description('Write a generated person registry with known truth (entity_id) for linkage tests')
     .option('--rows <n>', 'number of records', '5000')
     .option('--seed <s>', 'seed (same seed, same file)', '1')
-    .option('--lang <zh|en>', 'Chinese (name, id_number, birth_date, phone, address) or English columns', 'zh')
+    .option(
+      '--lang <zh|en>',
+      'Chinese (name, id_number, birth_date, phone, address) or English columns',
+      'zh',
+    )
     .requiredOption('--out <file>', 'the CSV file to write')
     .action((opts: { rows: string; seed: string; lang: string; out: string }) => {
       const rows = Number(opts.rows);

@@ -362,15 +362,23 @@ function zhRows(rng: Rng, p: ZhPerson, copies: number): Record<string, string>[]
     let address = p.address;
     if (c > 0) {
       let noisy = false;
+      const hit = (p: number): boolean => {
+        const yes = rng.chance(p);
+        if (yes) noisy = true;
+        return yes;
+      };
       while (!noisy) {
-        if (rng.chance(0.2)) (id = id === '' ? id : replaceDigit(rng, p.id, 0, 16)), (noisy = true);
-        else if (rng.chance(0.2)) (id = ''), (noisy = true);
-        if (rng.chance(0.25)) (given = homophone(rng, p.given)), (noisy = true);
-        if (rng.chance(0.1) && birth.d <= 12 && birth.d !== birth.m)
-          (birth = { y: birth.y, m: birth.d, d: birth.m }), (noisy = true);
-        if (rng.chance(0.25)) (address = zhAddress(rng)), (noisy = true);
-        if (rng.chance(0.15)) (phone = replaceDigit(rng, p.phone, 3, 10)), (noisy = true);
-        else if (rng.chance(0.1)) (phone = ''), (noisy = true);
+        const wrongId = hit(0.2);
+        const noId = !wrongId && hit(0.2);
+        if (wrongId) id = replaceDigit(rng, p.id, 0, 16);
+        if (noId) id = '';
+        if (hit(0.25)) given = homophone(rng, p.given);
+        if (birth.d <= 12 && birth.d !== birth.m && hit(0.1)) birth = { y: birth.y, m: birth.d, d: birth.m };
+        if (hit(0.25)) address = zhAddress(rng);
+        const phoneTypo = hit(0.15);
+        const noPhone = !phoneTypo && hit(0.1);
+        if (phoneTypo) phone = replaceDigit(rng, p.phone, 3, 10);
+        if (noPhone) phone = '';
       }
     }
     out.push({
@@ -429,20 +437,25 @@ function enRows(rng: Rng, p: EnPerson, copies: number): Record<string, string>[]
     let postcode: string = suburb[1];
     if (c > 0) {
       let noisy = false;
+      const hit = (p: number): boolean => {
+        const yes = rng.chance(p);
+        if (yes) noisy = true;
+        return yes;
+      };
       while (!noisy) {
         const nicks = NICKNAMES[p.given];
-        if (nicks && rng.chance(0.2)) (given = rng.pick(nicks)), (noisy = true);
-        else if (rng.chance(0.2)) (given = typo(rng, given)), (noisy = true);
-        if (rng.chance(0.2)) (surname = typo(rng, surname)), (noisy = true);
-        if (rng.chance(0.08) && dob.d <= 12 && dob.d !== dob.m)
-          (dob = { y: dob.y, m: dob.d, d: dob.m }), (noisy = true);
-        if (rng.chance(0.2)) {
+        const nickname = nicks !== undefined && hit(0.2);
+        const givenTypo = !nickname && hit(0.2);
+        if (nickname && nicks) given = rng.pick(nicks);
+        if (givenTypo) given = typo(rng, given);
+        if (hit(0.2)) surname = typo(rng, surname);
+        if (dob.d <= 12 && dob.d !== dob.m && hit(0.08)) dob = { y: dob.y, m: dob.d, d: dob.m };
+        if (hit(0.2)) {
           ({ streetNumber, address, suburb } = enAddress(rng));
           postcode = suburb[1];
-          noisy = true;
         }
-        if (rng.chance(0.1)) (postcode = typo(rng, postcode)), (noisy = true);
-        if (rng.chance(0.1)) (streetNumber = ''), (noisy = true);
+        if (hit(0.1)) postcode = typo(rng, postcode);
+        if (hit(0.1)) streetNumber = '';
       }
     }
     out.push({
