@@ -23,3 +23,6 @@ export function idNumberProblem(id: string, asOf: Date): string | null {
 export function idNumberFacts(id: string): { gender: 'male' | 'female'; birthYear: number } {
   return { gender: Number(id.charAt(16)) % 2 === 1 ? 'male' : 'female', birthYear: Number(id.slice(6, 10)) };
 }
+
+/** The GB 11643 check character of the first 17 digits (ISO 7064 MOD 11-2). */
+export { idNumberCheckChar };

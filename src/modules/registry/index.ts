@@ -2,6 +2,11 @@
  * The public entry of the registry module: what other modules may use. Everything else in
  * src/modules/registry/ is internal (checked by `npm run lint:deps`).
  */
+
+export type { LinkField } from './linkage/blocking.js';
+export { FIELD_KINDS, type FieldKind, isFieldKind, LEVELS } from './linkage/comparisons.js';
+export { type GeneratorLang, generateRegistry, registryCsv } from './linkage/generator.js';
+export { linkRecords, pairwiseScores, prepareRecords } from './linkage/link.js';
 export type { Rejection } from './person.types.js';
 export { openBatch, registryDemoStep } from './registry.demo.js';
 export { RegistryErrors } from './registry.errors.js';
