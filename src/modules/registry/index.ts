@@ -6,5 +6,6 @@ export type { Rejection } from './person.types.js';
 export { openBatch, registryDemoStep } from './registry.demo.js';
 export { RegistryErrors } from './registry.errors.js';
 export { RegistryRepository } from './registry.repository.js';
+export { BatchRepository } from './registry-batch.repository.js';
 export type { TableRow } from './tabular-file.js';
 export { readTable, tableFormatOf } from './tabular-file.js';
