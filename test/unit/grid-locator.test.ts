@@ -4,12 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AreaGeometry, LinearRing, Polygon } from '../../src/kernel/geojson.js';
 import { createRng, type Rng } from '../../src/lib/random.js';
-import {
-  exactOrientSign,
-  GridLocator,
-  type LocatorGrid,
-  orientSign,
-} from '../../src/modules/grid/grid-locator.js';
+import { GridLocator, type LocatorGrid } from '../../src/modules/grid/grid-locator.js';
+import { exactOrientSign, orientSign } from '../../src/modules/grid/orient-sign.js';
 
 /** The specification: turf (boundary inside) on every grid, then the smallest code, first given on ties. */
 function reference(grids: LocatorGrid[], x: number, y: number): number {

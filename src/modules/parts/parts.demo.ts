@@ -4,7 +4,7 @@
  */
 import type { DemoStep } from '../../kernel/demo-step.js';
 import { gridPlaces } from '../grid/index.js';
-import { openBatch, RegistryRepository } from '../registry/index.js';
+import { importBatches, openBatch } from '../registry/index.js';
 import { TAXONOMY_V1 } from '../taxonomy/index.js';
 import { partCode } from './part-code.js';
 import { type NewPart, type PartState, PartsRepository } from './parts.repository.js';
@@ -21,7 +21,7 @@ export const partsDemoStep: DemoStep = {
     const now = env.clock.now();
     const places = await gridPlaces(tx);
     if (!places) return 'no parts (areas missing)';
-    const repo = new RegistryRepository();
+    const batches = importBatches();
     const n = { parts: DEMO_PARTS };
     env.progress.start('City parts (部件)', n.parts);
     // City parts (GB/T 30428.2): county of the grid + class + serial per county and class.
@@ -51,9 +51,9 @@ export const partsDemoStep: DemoStep = {
       });
     }
     const partsAt = new Date(now.getTime() - 50 * DAY);
-    const partBatch = await openBatch(tx, repo, 'part', 'urban_mgmt', '城管-部件普查.geojson', partsAt);
+    const partBatch = await openBatch(tx, batches, 'part', 'urban_mgmt', '城管-部件普查.geojson', partsAt);
     await new PartsRepository().upsertMany(tx, parts, partBatch, partsAt);
-    await repo.finishBatch(tx, partBatch, {
+    await batches.finishBatch(tx, partBatch, {
       total: parts.length,
       imported: parts.length,
       rejected: 0,

@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import { CommonErrors, text } from '../../lib/errors.js';
 import type { LocateService } from '../grid/index.js';
 import type { Rejection, TableRow } from '../registry/index.js';
-import { RegistryErrors, RegistryRepository } from '../registry/index.js';
+import { type ImportBatches, importBatches, RegistryErrors } from '../registry/index.js';
 import { parsePartCode } from './part-code.js';
 import { partImportPolicy, partPolicy } from './parts.policy.js';
 import { type NewPart, type PartRecord, type PartState, PartsRepository } from './parts.repository.js';
@@ -88,7 +88,7 @@ export class PartsService {
     private readonly db: Db,
     private readonly deps: { audit: AuditWriter; locate: LocateService; clock: Clock },
     private readonly parts = new PartsRepository(),
-    private readonly batches = new RegistryRepository(),
+    private readonly batches: ImportBatches = importBatches(),
   ) {}
 
   /** Imports one file of parts (upsert by code) in one transaction; bad rows are reported. */

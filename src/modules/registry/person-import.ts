@@ -13,10 +13,11 @@ import type { Queryable } from '../../db/db.js';
 import type { Progress } from '../../kernel/progress.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import type { Rejection, StagedPerson, ValidPerson } from './person.types.js';
+import type { PersonMergeResult } from './person-merge.repository.js';
 import { hasIdColumn, validatePersonRow } from './person-row.js';
 import { sealPerson } from './person-seal.js';
 import { RegistryErrors } from './registry.errors.js';
-import type { PersonMergeResult, RegistryRepository } from './registry.repository.js';
+import type { RegistryRepository } from './registry.repository.js';
 import { SealPool } from './seal-pool.js';
 import type { TableRow } from './tabular-file.js';
 
@@ -68,7 +69,7 @@ async function writeChunk(
     }
   });
   if (tx.copyFrom) {
-    return repo.writePersonChunkByCopy(
+    return repo.personMerge.writePersonChunkByCopy(
       tx,
       batchId,
       rows,
@@ -76,7 +77,7 @@ async function writeChunk(
       at,
     );
   }
-  const made = await repo.insertNewPeople(tx, firsts, at);
+  const made = await repo.personMerge.insertNewPeople(tx, firsts, at);
   const createdId = new Map(made.map((m) => [m.idHash, m.id]));
   const provenance: Array<{ entityId: number; rowNo: number; fields: readonly string[] }> = [];
   const rest: StagedPerson[] = [];
@@ -86,8 +87,8 @@ async function writeChunk(
       provenance.push({ entityId: id, rowNo: r.rowNo, fields: r.fields });
     } else rest.push(r);
   });
-  await repo.insertProvenance(tx, 'person', batchId, provenance);
-  await repo.stagePeople(tx, rest);
+  await repo.batches.insertProvenance(tx, 'person', batchId, provenance);
+  await repo.personMerge.stagePeople(tx, rest);
   return { created: made.length, staged: rest.length };
 }
 
@@ -133,8 +134,8 @@ export async function importPersonBatch(
     outstanding.push(inflight);
     if (outstanding.length >= 3) await outstanding.shift();
   };
-  await repo.resetPersonStage(tx);
-  if (tx.copyFrom) await repo.lockPersonImports(tx);
+  await repo.personMerge.resetPersonStage(tx);
+  if (tx.copyFrom) await repo.personMerge.lockPersonImports(tx);
   try {
     for await (const row of input.rows) {
       if (!headerChecked) {
@@ -157,7 +158,7 @@ export async function importPersonBatch(
     if (valid.length > 0) await flush(valid);
     await inflight;
     if (stagedRows > 0) {
-      const merge = await repo.mergeStagedPeople(tx, input.batchId, input.at);
+      const merge = await repo.personMerge.mergeStagedPeople(tx, input.batchId, input.at);
       total.filled = merge.filled;
       total.conflicts = merge.conflicts;
     }

@@ -27,7 +27,7 @@ import {
   sameValue,
 } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';
-import type { RegistryRepository } from './registry.repository.js';
+import type { BatchRepository } from './registry-batch.repository.js';
 import type { TableRow } from './tabular-file.js';
 
 /** A parsed row whose point (if any) has been located: `pointGrid` is its unit grid. */
@@ -135,7 +135,7 @@ function newRecordProblem(spec: RecordKindSpec, r: ResolvedRow): Omit<Rejection,
  */
 export async function mergeRecordBatch(
   tx: Queryable,
-  repos: { records: RecordRepository; registry: RegistryRepository },
+  repos: { records: RecordRepository; batches: BatchRepository },
   input: { spec: RecordKindSpec; batchId: number; at: Date; rows: readonly LocatedRecordRow[] },
 ): Promise<RecordBatchOutcome> {
   const { spec, batchId, at } = input;
@@ -359,7 +359,7 @@ export async function mergeRecordBatch(
     at,
     conflicts.map(({ w, ...c }) => ({ ...c, entityId: idOf(w), gridCode: w.gridCode })),
   );
-  await repos.registry.insertProvenance(
+  await repos.batches.insertProvenance(
     tx,
     spec.kind,
     batchId,

@@ -2,12 +2,12 @@
  * The SQL of the base-data records besides people (standard addresses, buildings, households,
  * organisations): load by natural key, insert, fill, conflicts, reads in an area. Table and
  * column names come only from RECORD_SPECS (record-kinds.ts), never from input. Batches and
- * provenance rows are written by RegistryRepository, shared with the people import.
+ * provenance rows are written by BatchRepository (registry-batch.repository.ts), shared with the people import.
  */
 import type { Queryable } from '../../db/db.js';
 import { type AreaScope, scopeSql } from '../../kernel/policy.js';
 import { fieldsOf, type RecordKind, type RecordKindSpec } from './record-kinds.js';
-import type { ProvenanceEntry } from './registry.repository.js';
+import type { ProvenanceEntry } from './registry-batch.repository.js';
 
 /** A stored record as the merge sees it: per field the compared value and the display form. */
 export interface StoredRecord {

@@ -24,6 +24,7 @@ import { gridPlaces, type Place } from '../grid/index.js';
 import type { ResidenceType } from './person.types.js';
 import { importPersonBatch } from './person-import.js';
 import { RegistryRepository } from './registry.repository.js';
+import type { ImportBatches } from './registry-batch.repository.js';
 import type { TableRow } from './tabular-file.js';
 
 /** Sizes of the demo base data. */
@@ -124,15 +125,16 @@ function personRow(p: DemoPerson, rowNo: number, headers: readonly string[], zh:
   return { rowNo, values, headers };
 }
 
+/** Opens an import batch for a demo file (its rows' provenance points at it). */
 export async function openBatch(
   tx: Queryable,
-  repo: RegistryRepository,
+  batches: ImportBatches,
   kind: 'person' | 'household' | 'organisation' | 'part',
   source: string,
   fileName: string,
   at: Date,
 ): Promise<number> {
-  return repo.createBatch(tx, { kind, source, fileName, at, by: 'system:demo' });
+  return batches.createBatch(tx, { kind, source, fileName, at, by: 'system:demo' });
 }
 
 /** Demo step: addresses, buildings, households, people, organisations and city parts. */
@@ -160,7 +162,7 @@ export const registryDemoStep: DemoStep = {
       const text = `南湖市${road.zh}${no}号${compound.zh}${b}栋`;
       if (texts.has(text)) continue;
       texts.add(text);
-      const addressId = await repo.upsertAddress(tx, {
+      const addressId = await repo.places.upsertAddress(tx, {
         text,
         gridCode: place.gridCode,
         lng: place.lng,
@@ -169,7 +171,7 @@ export const registryDemoStep: DemoStep = {
       const seq = (perGrid.get(place.gridCode) ?? 0) + 1;
       perGrid.set(place.gridCode, seq);
       const floors = rng.chance(0.6) ? rng.int(3, 7) : rng.int(8, 33);
-      const id = await repo.insertBuilding(tx, {
+      const id = await repo.places.insertBuilding(tx, {
         code: `${place.gridCode}${String(seq).padStart(4, '0')}`,
         name: `${compound.zh}${b}栋`,
         addressId,
@@ -195,16 +197,16 @@ export const registryDemoStep: DemoStep = {
         gridCode: b.gridCode,
       };
     });
-    const householdIds = await repo.insertHouseholds(tx, householdSeeds);
+    const householdIds = await repo.places.insertHouseholds(tx, householdSeeds);
     const hhBatch = await openBatch(
       tx,
-      repo,
+      repo.batches,
       'household',
       'civil_affairs',
       '民政-户籍台账.xlsx',
       new Date(now.getTime() - 40 * DAY),
     );
-    await repo.insertProvenance(
+    await repo.batches.insertProvenance(
       tx,
       'household',
       hhBatch,
@@ -214,7 +216,7 @@ export const registryDemoStep: DemoStep = {
         fields: ['household_no', 'address', 'building', 'room'],
       })),
     );
-    await repo.finishBatch(tx, hhBatch, {
+    await repo.batches.finishBatch(tx, hhBatch, {
       total: householdIds.length,
       imported: householdIds.length,
       rejected: 0,
@@ -228,9 +230,16 @@ export const registryDemoStep: DemoStep = {
     const people = householdSeeds.flatMap((h) =>
       householdMembers(rng, now, h.gridCode.slice(0, 6), h.householdNo),
     );
-    const households = await repo.householdIndex(tx);
+    const households = await repo.places.householdIndex(tx);
     const psAt = new Date(now.getTime() - 30 * DAY);
-    const psBatch = await openBatch(tx, repo, 'person', 'public_security', '公安-实有人口-2026.csv', psAt);
+    const psBatch = await openBatch(
+      tx,
+      repo.batches,
+      'person',
+      'public_security',
+      '公安-实有人口-2026.csv',
+      psAt,
+    );
     // A tenth of the phones are missing from the police file; civil affairs knows some of them.
     const psPeople = people.map((p) =>
       p.phone !== null && rng.chance(0.1) ? { ...p, phone: null, knownTo: p.phone } : { ...p, knownTo: null },
@@ -243,7 +252,7 @@ export const registryDemoStep: DemoStep = {
       cipher: env.cipher,
       households,
     });
-    await repo.finishBatch(tx, psBatch, {
+    await repo.batches.finishBatch(tx, psBatch, {
       total: ps.rows,
       imported: ps.created,
       rejected: 0,
@@ -272,7 +281,14 @@ export const registryDemoStep: DemoStep = {
       } else if (rng.chance(0.15)) caRows.push(p);
     }
     const caAt = new Date(now.getTime() - 10 * DAY);
-    const caBatch = await openBatch(tx, repo, 'person', 'civil_affairs', 'civil-affairs-residents.csv', caAt);
+    const caBatch = await openBatch(
+      tx,
+      repo.batches,
+      'person',
+      'civil_affairs',
+      'civil-affairs-residents.csv',
+      caAt,
+    );
     const caHeaders = ['name', 'id_number', 'phone', 'residence_type', 'household_no'];
     const ca = await importPersonBatch(tx, repo, {
       batchId: caBatch,
@@ -281,7 +297,7 @@ export const registryDemoStep: DemoStep = {
       cipher: env.cipher,
       households,
     });
-    await repo.finishBatch(tx, caBatch, {
+    await repo.batches.finishBatch(tx, caBatch, {
       total: ca.rows,
       imported: ca.created,
       rejected: 0,
@@ -305,16 +321,16 @@ export const registryDemoStep: DemoStep = {
         kind,
       };
     });
-    const orgIds = await repo.insertOrganisations(tx, orgs);
+    const orgIds = await repo.places.insertOrganisations(tx, orgs);
     const orgBatch = await openBatch(
       tx,
-      repo,
+      repo.batches,
       'organisation',
       'market_reg',
       '市场监管-经营主体.xlsx',
       new Date(now.getTime() - 20 * DAY),
     );
-    await repo.insertProvenance(
+    await repo.batches.insertProvenance(
       tx,
       'organisation',
       orgBatch,
@@ -324,7 +340,7 @@ export const registryDemoStep: DemoStep = {
         fields: ['credit_code', 'name', 'address', 'kind'],
       })),
     );
-    await repo.finishBatch(tx, orgBatch, {
+    await repo.batches.finishBatch(tx, orgBatch, {
       total: orgIds.length,
       imported: orgIds.length,
       rejected: 0,

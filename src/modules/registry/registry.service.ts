@@ -7,20 +7,18 @@ import { definedFields } from '../../lib/defined.js';
 import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { LocateService } from '../grid/index.js';
+import type { ConflictRecord } from './conflict.repository.js';
+import type { PersonSummary } from './person.repository.js';
 import type { Rejection } from './person.types.js';
 import { importPersonBatch } from './person-import.js';
+import type { GridQuality } from './quality.repository.js';
 import { RecordRepository, type RecordSummary } from './record.repository.js';
 import { type LocatedRecordRow, mergeRecordBatch, readRecordFile } from './record-import.js';
 import { RECORD_SPECS, type RecordKind } from './record-kinds.js';
 import { RegistryErrors } from './registry.errors.js';
 import { personPolicy, registryImportPolicy } from './registry.policy.js';
-import {
-  type ConflictRecord,
-  type GridQuality,
-  type PersonSummary,
-  type ProvenanceEntry,
-  RegistryRepository,
-} from './registry.repository.js';
+import { RegistryRepository } from './registry.repository.js';
+import type { ProvenanceEntry } from './registry-batch.repository.js';
 import type { TableRow } from './tabular-file.js';
 
 /** What a person import did; `rejections` is the per-row report (row, field, reason). */
@@ -129,7 +127,7 @@ export class RegistryService {
     if (!registryImportPolicy.permits(actor, 'import')) refuse(actor);
     const spec = RECORD_SPECS[input.kind];
     const now = this.deps.clock.now();
-    if (!(await this.repo.departmentExists(this.db, input.source))) {
+    if (!(await this.repo.batches.departmentExists(this.db, input.source))) {
       throw RegistryErrors.UnknownSource({ params: { source: input.source } });
     }
     input.progress?.start(`${spec.table} from ${input.source}`, input.expectedRows ?? 0);
@@ -149,7 +147,7 @@ export class RegistryService {
       } else located.push(g === undefined ? r : { ...r, pointGrid: g });
     }
     const report = await this.db.transaction(async (tx) => {
-      const batchId = await this.repo.createBatch(tx, {
+      const batchId = await this.repo.batches.createBatch(tx, {
         kind: spec.kind,
         source: input.source,
         fileName: input.fileName,
@@ -158,7 +156,7 @@ export class RegistryService {
       });
       const merge = await mergeRecordBatch(
         tx,
-        { records: this.records, registry: this.repo },
+        { records: this.records, batches: this.repo.batches },
         { spec, batchId, at: now, rows: located },
       );
       const all = [...rejections, ...merge.rejections].sort((a, b) => a.row - b.row);
@@ -207,17 +205,17 @@ export class RegistryService {
     if (!registryImportPolicy.permits(actor, 'import')) refuse(actor);
     const now = this.deps.clock.now();
     const report = await this.db.transaction(async (tx) => {
-      if (!(await this.repo.departmentExists(tx, input.source))) {
+      if (!(await this.repo.batches.departmentExists(tx, input.source))) {
         throw RegistryErrors.UnknownSource({ params: { source: input.source } });
       }
-      const batchId = await this.repo.createBatch(tx, {
+      const batchId = await this.repo.batches.createBatch(tx, {
         kind: 'person',
         source: input.source,
         fileName: input.fileName,
         at: now,
         by: actorLabel(actor),
       });
-      const households = await this.repo.householdIndex(tx);
+      const households = await this.repo.places.householdIndex(tx);
       input.progress?.start(`People from ${input.source}`, input.expectedRows ?? 0);
       const { rows, rejections, ...merge } = await importPersonBatch(tx, this.repo, {
         batchId,
@@ -251,7 +249,7 @@ export class RegistryService {
   ): Promise<ImportReport> {
     const { batchId, input, rows, merge, rejections } = b;
     const rejected = new Set(rejections.map((r) => r.row)).size;
-    await this.repo.finishBatch(tx, batchId, {
+    await this.repo.batches.finishBatch(tx, batchId, {
       total: rows,
       imported: merge.created,
       rejected,
@@ -295,24 +293,24 @@ export class RegistryService {
     f: { within?: string; limit: number; offset: number },
   ): Promise<{ items: PersonSummary[]; total: number }> {
     if (!personPolicy.permits(actor, 'read')) refuse(actor);
-    return this.repo.listPeople(this.db, personPolicy.scopeFor(actor, 'read'), f);
+    return this.repo.people.listPeople(this.db, personPolicy.scopeFor(actor, 'read'), f);
   }
 
   /** One person (masked) with the provenance of their values; 404 outside the reader's area. */
   async getPerson(actor: Actor, id: number): Promise<PersonSummary & { provenance: ProvenanceEntry[] }> {
     if (!personPolicy.permits(actor, 'read')) refuse(actor);
-    const person = await this.repo.findPerson(this.db, personPolicy.scopeFor(actor, 'read'), id);
+    const person = await this.repo.people.findPerson(this.db, personPolicy.scopeFor(actor, 'read'), id);
     if (!person) throw RegistryErrors.PersonNotFound({ params: { id } });
-    return { ...person, provenance: await this.repo.provenance(this.db, 'person', id) };
+    return { ...person, provenance: await this.repo.batches.provenance(this.db, 'person', id) };
   }
 
   /** Finds a person by full identity number through its keyed hash (nothing is decrypted). */
   async findByIdNumber(actor: Actor, idNumber: string): Promise<PersonSummary | undefined> {
     if (!personPolicy.permits(actor, 'read')) refuse(actor);
-    const id = await this.repo.findPersonIdByHash(this.db, this.deps.cipher.lookupHash(idNumber));
+    const id = await this.repo.people.findPersonIdByHash(this.db, this.deps.cipher.lookupHash(idNumber));
     return id === undefined
       ? undefined
-      : this.repo.findPerson(this.db, personPolicy.scopeFor(actor, 'read'), id);
+      : this.repo.people.findPerson(this.db, personPolicy.scopeFor(actor, 'read'), id);
   }
 
   /**
@@ -326,7 +324,7 @@ export class RegistryService {
   ): Promise<Partial<RevealedPerson> & { id: number }> {
     if (!personPolicy.permits(actor, 'reveal')) refuse(actor);
     return this.db.transaction(async (tx) => {
-      const sealed = await this.repo.findSealed(tx, personPolicy.scopeFor(actor, 'reveal'), id);
+      const sealed = await this.repo.people.findSealed(tx, personPolicy.scopeFor(actor, 'reveal'), id);
       if (!sealed) throw RegistryErrors.PersonNotFound({ params: { id } });
       const c = this.deps.cipher;
       const out: Partial<RevealedPerson> & { id: number } = { id };
@@ -369,7 +367,7 @@ export class RegistryService {
             ...(f.entityType ? { entityType: f.entityType } : {}),
             ...definedFields({ entityId: f.entityId }),
           };
-    return this.repo.listConflicts(this.db, personPolicy.scopeFor(actor, 'read'), {
+    return this.repo.conflicts.listConflicts(this.db, personPolicy.scopeFor(actor, 'read'), {
       ...(f.status ? { status: f.status } : {}),
       ...(f.within ? { within: f.within } : {}),
       ...entity,
@@ -383,7 +381,7 @@ export class RegistryService {
     if (!personPolicy.permits(actor, 'resolve')) refuse(actor);
     const now = this.deps.clock.now();
     return this.db.transaction(async (tx) => {
-      const c = await this.repo.lockOpenConflict(tx, personPolicy.scopeFor(actor, 'resolve'), id);
+      const c = await this.repo.conflicts.lockOpenConflict(tx, personPolicy.scopeFor(actor, 'resolve'), id);
       if (!c) throw RegistryErrors.ConflictNotFound({ params: { id } });
       if (decision === 'replace' && c.entityType !== 'person') {
         const kind = c.entityType as RecordKind;
@@ -396,7 +394,7 @@ export class RegistryService {
           proposedMasked: c.proposedMasked,
         });
       } else if (decision === 'replace') {
-        await this.repo.applyConflict(
+        await this.repo.conflicts.applyConflict(
           tx,
           {
             entityId: c.entityId,
@@ -409,7 +407,7 @@ export class RegistryService {
         );
       }
       const status = decision === 'replace' ? 'replaced' : 'kept';
-      await this.repo.closeConflict(tx, id, status, actorLabel(actor), now);
+      await this.repo.conflicts.closeConflict(tx, id, status, actorLabel(actor), now);
       await this.deps.audit.record(tx, {
         actor,
         action: 'registry.conflict_resolve',
@@ -426,6 +424,6 @@ export class RegistryService {
   /** Per grid: households, people, parts, missing fields and open conflicts, in the reader's area. */
   async quality(actor: Actor, within?: string): Promise<GridQuality[]> {
     if (!personPolicy.permits(actor, 'read')) refuse(actor);
-    return this.repo.quality(this.db, personPolicy.scopeFor(actor, 'read'), within);
+    return this.repo.quality.perGrid(this.db, personPolicy.scopeFor(actor, 'read'), within);
   }
 }
