@@ -17,14 +17,13 @@ import { CaseRepository } from '../../src/modules/cases/case.repository.js';
 import type { CaseRecord, WorkflowInput } from '../../src/modules/cases/case.types.js';
 import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.js';
 import { localDay } from '../../src/modules/cases/case-rollup.js';
+import { allowedActions, type CaseSnapshot } from '../../src/modules/cases/case-state.js';
+import { CaseSupport } from '../../src/modules/cases/case-support.js';
 import {
-  allowedActions,
   CASE_ACTION_TYPES,
   CASE_STATES,
   type CaseActionType,
-  type CaseSnapshot,
-} from '../../src/modules/cases/case-state.js';
-import { CaseSupport } from '../../src/modules/cases/case-support.js';
+} from '../../src/modules/cases/case-transitions.table.js';
 import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
 import { IndicatorService } from '../../src/modules/indicators/indicator.service.js';

@@ -24,12 +24,9 @@ import { CaseRepository } from '../../src/modules/cases/case.repository.js';
 import type { CaseRecord, WorkflowInput } from '../../src/modules/cases/case.types.js';
 import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.js';
 import { localDay } from '../../src/modules/cases/case-rollup.js';
-import {
-  allowedActions,
-  type CaseActionType,
-  type CaseSnapshot,
-} from '../../src/modules/cases/case-state.js';
+import { allowedActions, type CaseSnapshot } from '../../src/modules/cases/case-state.js';
 import { CaseSupport } from '../../src/modules/cases/case-support.js';
+import type { CaseActionType } from '../../src/modules/cases/case-transitions.table.js';
 import { CaseWorkflowService } from '../../src/modules/cases/case-workflow.service.js';
 import { LocateService } from '../../src/modules/grid/locate.service.js';
 import { type IndicatorQuery, IndicatorService } from '../../src/modules/indicators/indicator.service.js';

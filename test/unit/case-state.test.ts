@@ -2,22 +2,24 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   allowedActions,
-  CASE_ACTION_TYPES,
-  CASE_STATES,
   type CaseAction,
-  type CaseActionType,
   type CaseSnapshot,
-  type CaseStage,
-  type CaseState,
   isTerminal,
   MAX_REOPENS,
   newCaseSnapshot,
   nextState,
   type Satisfaction,
   stageOf,
-  TERMINAL_STATES,
   type TransitionResult,
 } from '../../src/modules/cases/case-state.js';
+import {
+  CASE_ACTION_TYPES,
+  CASE_STATES,
+  type CaseActionType,
+  type CaseStage,
+  type CaseState,
+  TERMINAL_STATES,
+} from '../../src/modules/cases/case-transitions.table.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

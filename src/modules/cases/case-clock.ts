@@ -10,7 +10,7 @@ import {
 } from '../calendar/index.js';
 import type { StageDeadlines } from '../taxonomy/index.js';
 import type { CaseRecord } from './case.types.js';
-import type { StageClock } from './case-state.js';
+import type { StageClock } from './case-transitions.table.js';
 
 /** Deadlines for cases without a category yet (a resident's uncategorised report). */
 export const DEFAULT_DEADLINES: StageDeadlines = {

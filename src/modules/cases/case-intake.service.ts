@@ -15,9 +15,11 @@ import type { Category } from '../taxonomy/index.js';
 import { CaseErrors } from './case.errors.js';
 import { CHANNEL_ACTION, casePolicy } from './case.policy.js';
 import { presentCandidate } from './case.presenter.js';
-import { idempotencyMapKey, type NearbyOpenCase, type NearbyQuery, type NewCase } from './case.repository.js';
 import type { CaseRecord, Channel, DuplicateCandidate, HotlineType } from './case.types.js';
 import { DEFAULT_DEADLINES, startClock } from './case-clock.js';
+import { idempotencyMapKey } from './case-idempotency.repository.js';
+import type { NewCase } from './case-rows.repository.js';
+import type { NearbyOpenCase, NearbyQuery } from './case-search.repository.js';
 import { newCaseSnapshot } from './case-state.js';
 import {
   type CaseSupport,

@@ -6,66 +6,30 @@
  * 改派 reassign, 延期 extension, 返工 rework, 重新办理 reopen, 挂账 suspend, 作废 void / merge, and
  * 吹哨报到 whistle (a street summons several departments to one case).
  *
- * How to read it: `RULES` is the transition table (which states each action is legal in, where it leads,
- * what the service must do). Actions that carry a department or list of departments also update the
+ * How to read it: `TRANSITIONS` (case-transitions.table.ts) is the transition table (which states each
+ * action is legal in, where it leads, what the service must do); `GUARDS` here are the refusals that
+ * depend on the snapshot. Actions that carry a department or list of departments also update the
  * per-department tasks; the case state then follows from the tasks (`deriveFromTasks`). Stage-clock
  * effects are derived from the clock running before and after (`RUNNING_CLOCK`), never listed by hand.
  * Pure: no I/O, no clock; the service persists the snapshot and performs the effects in one transaction.
  */
 
+import {
+  CASE_ACTION_TYPES,
+  type CaseActionType,
+  type CaseEffect,
+  type CaseStage,
+  type CaseState,
+  type ResumableState,
+  RUNNING_CLOCK,
+  STAGE_OF_STATE,
+  type StageClock,
+  TERMINAL_STATES,
+  TRANSITIONS,
+} from './case-transitions.table.js';
+
 // ---------------------------------------------------------------------------------------------
-// States, stages, tasks
-
-/** Every case state, as stored in the DB (stable codes; never rename). */
-export const CASE_STATES = [
-  'reported', // 信息收集: collected from a resident, grid worker, hotline, sensor or Open311
-  'filed', // 立案: accepted as a case, waiting for dispatch
-  'dispatched', // 派遣: sent to one or more departments, at least one has not accepted yet
-  'handling', // 处置: every summoned department has accepted (or finished)
-  'reported_back', // 处理反馈: every department reported back, waiting for verification
-  'closed', // 核查结案: verified on site and closed
-  'evaluated', // 综合评价: evaluated (satisfaction recorded)
-  'rejected', // 不予立案: does not meet the filing criteria (terminal)
-  'suspended', // 挂账: parked, remembers the state to resume to
-  'voided', // 作废: duplicate, merged, out of scope (terminal)
-] as const;
-
-/** A case state code. */
-export type CaseState = (typeof CASE_STATES)[number];
-
-/** States nothing leaves; every action on them is refused. */
-export const TERMINAL_STATES: readonly CaseState[] = ['rejected', 'voided'];
-
-/** States a case may be suspended from, hence resumed to. */
-export type ResumableState = 'filed' | 'dispatched' | 'handling';
-
-/** The seven stages of the closed loop, used for per-stage deadlines and indicators. */
-export const CASE_STAGES = [
-  'collect',
-  'file',
-  'dispatch',
-  'handle',
-  'report_back',
-  'verify',
-  'evaluate',
-] as const;
-
-/** A stage of the closed loop. */
-export type CaseStage = (typeof CASE_STAGES)[number];
-
-/** The stage each state belongs to; exception states have none (see `stageOf` for suspended cases). */
-export const STAGE_OF_STATE: Readonly<Record<CaseState, CaseStage | null>> = {
-  reported: 'collect',
-  filed: 'file',
-  dispatched: 'dispatch',
-  handling: 'handle',
-  reported_back: 'report_back',
-  closed: 'verify',
-  evaluated: 'evaluate',
-  rejected: null,
-  suspended: null,
-  voided: null,
-};
+// Tasks, snapshot
 
 /** Status of one department's task within a case (a whistle case has several). */
 export const TASK_STATUSES = ['open', 'accepted', 'reported_back', 'returned'] as const;
@@ -117,33 +81,7 @@ export function newCaseSnapshot(): CaseSnapshot {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Actions, effects, results
-
-/** Every action code (stable; used in the audit trail and the API). */
-export const CASE_ACTION_TYPES = [
-  'file',
-  'reject',
-  'dispatch',
-  'accept',
-  'return',
-  'reassign',
-  'request_extension',
-  'approve_extension',
-  'deny_extension',
-  'report_back',
-  'verify_pass',
-  'verify_fail',
-  'evaluate',
-  'reopen',
-  'suspend',
-  'resume',
-  'void',
-  'merge_into',
-  'whistle',
-] as const;
-
-/** An action code. */
-export type CaseActionType = (typeof CASE_ACTION_TYPES)[number];
+// Actions, results
 
 /** An action with its payload; who typically performs it is noted on each line. */
 export type CaseAction =
@@ -166,25 +104,6 @@ export type CaseAction =
   | { readonly type: 'void' } // 受理员/派遣员: 作废 (invalid, out of scope, test)
   | { readonly type: 'merge_into'; readonly target: string } // 受理员/派遣员: duplicate of `target`
   | { readonly type: 'whistle'; readonly departments: readonly string[] }; // 街道 (street): 吹哨报到
-
-/** A deadline clock, named after the stage whose work it times. */
-export type StageClock = 'file' | 'dispatch' | 'handle' | 'verify' | 'evaluate';
-
-/** Something the service must do after persisting the new snapshot (same transaction or outbox). */
-export type CaseEffect =
-  | `start_stage_clock:${StageClock}`
-  | `stop_stage_clock:${StageClock}`
-  | `pause_stage_clock:${StageClock}`
-  | `resume_stage_clock:${StageClock}`
-  | 'extend_stage_deadline:handle'
-  | 'count_rework' // 返工率 numerator
-  | 'count_reopen'
-  | 'count_reassignment' // input to 准确派遣率
-  | 'record_evaluation'
-  | 'link_merged_case'
-  | 'notify_reporter'
-  | 'notify_departments'
-  | 'notify_dispatcher';
 
 /** Every way an action can be refused; the snapshot is then unchanged. */
 export type CaseRejection =
@@ -209,109 +128,31 @@ export type TransitionResult =
   | { readonly ok: false; readonly reason: CaseRejection };
 
 // ---------------------------------------------------------------------------------------------
-// The transition table
+// Guards
 
-/** Where a rule leads: a fixed state, the same state, the state derived from the tasks, or resume. */
-type Target = CaseState | 'same' | 'from_tasks' | 'suspended_from';
-
-interface Rule {
-  readonly from: readonly CaseState[];
-  readonly to: Target;
-  /** Effects besides the stage clocks (those are derived). */
-  readonly effects: readonly CaseEffect[];
-  /** Refusal that depends on the snapshot only (not the payload); shared with `allowedActions`. */
-  readonly guard?: (s: CaseSnapshot) => CaseRejection | null;
-}
-
-const WORKING: readonly CaseState[] = ['dispatched', 'handling'];
-const VOIDABLE: readonly CaseState[] = [
-  'reported',
-  'filed',
-  'dispatched',
-  'handling',
-  'reported_back',
-  'suspended',
-];
+/** A refusal that depends on the snapshot only (not the payload); shared with `allowedActions`. */
+type Guard = (s: CaseSnapshot) => CaseRejection | null;
 
 const anyTask =
   (...statuses: TaskStatus[]) =>
   (s: CaseSnapshot): CaseRejection | null =>
     s.tasks.some((t) => statuses.includes(t.status)) ? null : 'task_status';
 
-const RULES: Readonly<Record<CaseActionType, Rule>> = {
-  file: { from: ['reported'], to: 'filed', effects: ['notify_reporter'] },
-  reject: { from: ['reported'], to: 'rejected', effects: ['notify_reporter'] },
-  dispatch: { from: ['filed'], to: 'from_tasks', effects: ['notify_departments'] },
-  accept: { from: WORKING, to: 'from_tasks', effects: [], guard: anyTask('open') },
-  return: {
-    from: WORKING,
-    to: 'from_tasks',
-    effects: ['notify_dispatcher'],
-    guard: anyTask('open', 'accepted'),
-  },
-  reassign: {
-    from: WORKING,
-    to: 'from_tasks',
-    effects: ['count_reassignment', 'notify_departments'],
-    guard: anyTask('open', 'accepted', 'returned'),
-  },
-  request_extension: {
-    from: WORKING,
-    to: 'same',
-    effects: ['notify_dispatcher'],
-    guard: (s) => (s.extensionRequested ? 'extension_already_requested' : null),
-  },
-  approve_extension: {
-    from: WORKING,
-    to: 'same',
-    effects: ['extend_stage_deadline:handle', 'notify_departments'],
-    guard: (s) => (s.extensionRequested ? null : 'no_extension_requested'),
-  },
-  deny_extension: {
-    from: WORKING,
-    to: 'same',
-    effects: ['notify_departments'],
-    guard: (s) => (s.extensionRequested ? null : 'no_extension_requested'),
-  },
-  report_back: {
-    from: WORKING,
-    to: 'from_tasks',
-    effects: ['notify_dispatcher'],
-    guard: anyTask('accepted'),
-  },
-  verify_pass: { from: ['reported_back'], to: 'closed', effects: ['notify_reporter'] },
-  verify_fail: { from: ['reported_back'], to: 'from_tasks', effects: ['count_rework', 'notify_departments'] },
-  evaluate: { from: ['closed'], to: 'evaluated', effects: ['record_evaluation'] },
-  reopen: {
-    from: ['evaluated'],
-    to: 'filed',
-    effects: ['count_reopen', 'notify_reporter'],
-    guard: (s) =>
-      s.evaluation !== 'dissatisfied'
-        ? 'not_dissatisfied'
-        : s.reopenCount >= MAX_REOPENS
-          ? 'reopen_limit_reached'
-          : null,
-  },
-  suspend: { from: ['filed', 'dispatched', 'handling'], to: 'suspended', effects: [] },
-  resume: { from: ['suspended'], to: 'suspended_from', effects: [] },
-  void: { from: VOIDABLE, to: 'voided', effects: ['notify_reporter'] },
-  merge_into: { from: VOIDABLE, to: 'voided', effects: ['link_merged_case', 'notify_reporter'] },
-  whistle: { from: ['filed', 'dispatched', 'handling'], to: 'from_tasks', effects: ['notify_departments'] },
-};
-
-/** The deadline clock that runs while a case sits in a state (none once closed loop work is done). */
-const RUNNING_CLOCK: Readonly<Record<CaseState, StageClock | null>> = {
-  reported: 'file',
-  filed: 'dispatch',
-  dispatched: 'handle',
-  handling: 'handle',
-  reported_back: 'verify',
-  closed: 'evaluate',
-  evaluated: null,
-  rejected: null,
-  suspended: null, // paused: see clockOf
-  voided: null,
+/** The guard of each action that has one, checked after its row's `from` states. */
+const GUARDS: Readonly<Partial<Record<CaseActionType, Guard>>> = {
+  accept: anyTask('open'),
+  return: anyTask('open', 'accepted'),
+  reassign: anyTask('open', 'accepted', 'returned'),
+  request_extension: (s) => (s.extensionRequested ? 'extension_already_requested' : null),
+  approve_extension: (s) => (s.extensionRequested ? null : 'no_extension_requested'),
+  deny_extension: (s) => (s.extensionRequested ? null : 'no_extension_requested'),
+  report_back: anyTask('accepted'),
+  reopen: (s) =>
+    s.evaluation !== 'dissatisfied'
+      ? 'not_dissatisfied'
+      : s.reopenCount >= MAX_REOPENS
+        ? 'reopen_limit_reached'
+        : null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -459,9 +300,9 @@ export function stageOf(s: CaseSnapshot): CaseStage | null {
  * the service must perform, or a refusal reason; the input is never modified.
  */
 export function nextState(current: CaseSnapshot, action: CaseAction): TransitionResult {
-  const rule = RULES[action.type];
+  const rule = TRANSITIONS[action.type];
   if (!rule.from.includes(current.state)) return { ok: false, reason: 'illegal_transition' };
-  const refused = rule.guard?.(current) ?? null;
+  const refused = GUARDS[action.type]?.(current) ?? null;
   if (refused) return { ok: false, reason: refused };
   const changes = applyPayload(current, action);
   if (typeof changes === 'string') return { ok: false, reason: changes };
@@ -499,7 +340,7 @@ export function nextState(current: CaseSnapshot, action: CaseAction): Transition
  */
 export function allowedActions(s: CaseSnapshot): CaseActionType[] {
   return CASE_ACTION_TYPES.filter((type) => {
-    const rule = RULES[type];
-    return rule.from.includes(s.state) && (rule.guard?.(s) ?? null) === null;
+    const rule = TRANSITIONS[type];
+    return rule.from.includes(s.state) && (GUARDS[type]?.(s) ?? null) === null;
   });
 }

@@ -20,10 +20,11 @@ import { type RoutingReader, type RoutingRule, routingReader } from '../routing/
 import type { Category, CategoryReader, StageDeadlines } from '../taxonomy/index.js';
 import { categoryReader } from '../taxonomy/index.js';
 import { AREA_READER_ROLES, CHANNEL_ACTION, casePolicy } from './case.policy.js';
-import type { CaseRepository, CaseVisibility } from './case.repository.js';
+import type { CaseRepository } from './case.repository.js';
 import type { CaseEvent, CaseRecord, Channel } from './case.types.js';
 import { DEFAULT_DEADLINES } from './case-clock.js';
 import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
+import type { CaseVisibility } from './case-rows.repository.js';
 
 /** The NOTIFY channel every committed case event is announced on (SSE, dashboards, other nodes). */
 export const CASE_EVENTS_CHANNEL = 'case_events';

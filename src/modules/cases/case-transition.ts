@@ -7,7 +7,8 @@ import type { CalendarSpec } from '../calendar/index.js';
 import type { StageDeadlines } from '../taxonomy/index.js';
 import type { CaseRecord, StoredTask, WorkflowInput } from './case.types.js';
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, taskDeadline } from './case-clock.js';
-import type { CaseAction, CaseSnapshot, StageClock, TransitionResult } from './case-state.js';
+import type { CaseAction, CaseSnapshot, TransitionResult } from './case-state.js';
+import type { StageClock } from './case-transitions.table.js';
 
 /** Which stage (if any) an action completed, and whether on time. */
 export interface StageOutcome {

@@ -13,15 +13,10 @@ import { CaseErrors } from './case.errors.js';
 import { type CaseResource, casePolicy } from './case.policy.js';
 import type { CaseRecord, WorkflowInput } from './case.types.js';
 import { REOPEN_WINDOW_DAYS } from './case-clock.js';
-import {
-  type CaseAction,
-  type CaseActionType,
-  type CaseEffect,
-  nextState,
-  type Satisfaction,
-} from './case-state.js';
+import { type CaseAction, nextState, type Satisfaction } from './case-state.js';
 import { type CaseSupport, hashRequest, idempotencyScope } from './case-support.js';
 import { applyTransition, departmentOf, eventData, snapshotOf } from './case-transition.js';
+import type { CaseActionType, CaseEffect } from './case-transitions.table.js';
 
 const TITLES: Partial<Record<CaseActionType, [string, string]>> = {
   file: ['已立案', 'filed'],

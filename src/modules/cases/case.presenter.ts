@@ -2,8 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ACTOR_ROLES } from '../../kernel/actor.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { maskName, maskPhone, redactFreeText } from '../../lib/privacy.js';
-import type { NearbyOpenCase } from './case.repository.js';
 import type { CaseDetail, CaseEvent, CaseRecord, DuplicateCandidate, PublicCaseView } from './case.types.js';
+import type { NearbyOpenCase } from './case-search.repository.js';
 import { stageOf } from './case-state.js';
 import { snapshotOf } from './case-transition.js';
 

@@ -17,7 +17,7 @@ import {
 import { CHANNELS, type Channel, HOTLINE_TYPES, type HotlineType } from './case.types.js';
 import type { CaseIntakeService } from './case-intake.service.js';
 import { CASE_REVEAL_FIELDS, type CaseQueryService } from './case-query.service.js';
-import { CASE_ACTION_TYPES, type CaseActionType } from './case-state.js';
+import { CASE_ACTION_TYPES, type CaseActionType } from './case-transitions.table.js';
 import type { CaseWorkflowService } from './case-workflow.service.js';
 
 const Lng = Type.Number({ minimum: -180, maximum: 180 });

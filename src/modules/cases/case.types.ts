@@ -1,5 +1,6 @@
 import type { ActorRole } from '../../kernel/actor.js';
-import type { CaseActionType, CaseState, ResumableState, Satisfaction, TaskStatus } from './case-state.js';
+import type { Satisfaction, TaskStatus } from './case-state.js';
+import type { CaseActionType, CaseState, ResumableState } from './case-transitions.table.js';
 
 /** Channels a report can come in by. */
 export const CHANNELS = ['resident', 'patrol', 'hotline', 'sensor', 'open311', 'bulk'] as const;
