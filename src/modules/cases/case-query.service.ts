@@ -6,7 +6,7 @@ import type { Actor } from '../../kernel/actor.js';
 import { CaseErrors } from './case.errors.js';
 import { casePolicy } from './case.policy.js';
 import { presentFreeText } from './case.presenter.js';
-import type { CaseDetail, CaseEvent, CaseRecord, PublicCaseView } from './case.types.js';
+import type { CaseDetail, CaseRecord, PublicCaseView } from './case.types.js';
 import type { CaseSearch } from './case-search.repository.js';
 import { allowedActions, stageOf } from './case-state.js';
 import type { CaseSupport } from './case-support.js';

@@ -13,7 +13,7 @@ import { CaseErrors } from './case.errors.js';
 import { type CaseResource, casePolicy } from './case.policy.js';
 import type { CaseRecord, WorkflowInput } from './case.types.js';
 import { REOPEN_WINDOW_DAYS } from './case-clock.js';
-import { type CaseAction, nextState, type Satisfaction } from './case-state.js';
+import { type CaseAction, nextState } from './case-state.js';
 import { type CaseSupport, hashRequest, idempotencyScope } from './case-support.js';
 import { applyTransition, departmentOf, eventData, snapshotOf } from './case-transition.js';
 import type { CaseActionType, CaseEffect } from './case-transitions.table.js';
