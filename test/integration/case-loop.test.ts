@@ -5,6 +5,7 @@ import { FieldCipher } from '../../src/lib/privacy.js';
 import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { CaseRepository } from '../../src/modules/cases/case.repository.js';
 import { CaseIntakeService } from '../../src/modules/cases/case-intake.service.js';
+import { CaseJoinService } from '../../src/modules/cases/case-join.service.js';
 import { CaseQueryService } from '../../src/modules/cases/case-query.service.js';
 import { metricsOfEvent } from '../../src/modules/cases/case-rollup.js';
 import { CaseSupport } from '../../src/modules/cases/case-support.js';
@@ -31,6 +32,7 @@ function services(t: TestDb, clock: FixedClock) {
     audit,
     support,
     intake: new CaseIntakeService(support),
+    join: new CaseJoinService(support),
     workflow: new CaseWorkflowService(support),
     query: new CaseQueryService(support),
   };
@@ -224,9 +226,9 @@ describeEachDriver('case closed loop', (t) => {
     await s.workflow.act(dispatcher, r3.id, 'merge_into', { targetId: r2.id });
     expect((await s.query.get(dispatcher, r3.id)).record.state).toBe('voided');
     const other2 = await makeUser(db, 'Resident Chen', [{ role: 'resident' }]);
-    const joined = await s.intake.join(other2, r2.publicCode, {});
+    const joined = await s.join.join(other2, r2.publicCode, {});
     expect(joined.reporters).toBe(2);
-    await expect(s.intake.join(other2, r2.publicCode, {})).rejects.toMatchObject({ code: 'ALREADY_JOINED' });
+    await expect(s.join.join(other2, r2.publicCode, {})).rejects.toMatchObject({ code: 'ALREADY_JOINED' });
     await s.workflow.act(dispatcher, r2.id, 'reject', { note: '不属于城管受理范围' });
     const r4 = await mk('loop-key-0004', '测试数据');
     await s.workflow.act(dispatcher, r4.id, 'void', { note: '测试' });

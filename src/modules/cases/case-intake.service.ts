@@ -15,12 +15,8 @@ import type { Category } from '../taxonomy/index.js';
 import { CaseErrors } from './case.errors.js';
 import { CHANNEL_ACTION, casePolicy } from './case.policy.js';
 import { presentCandidate } from './case.presenter.js';
+import { idempotencyMapKey, type NearbyOpenCase, type NearbyQuery, type NewCase } from './case.repository.js';
 import type { CaseRecord, Channel, DuplicateCandidate, HotlineType } from './case.types.js';
-import { DEFAULT_DEADLINES, startClock } from './case-clock.js';
-import { idempotencyMapKey } from './case-idempotency.repository.js';
-import type { NewCase } from './case-rows.repository.js';
-import type { NearbyOpenCase, NearbyQuery } from './case-search.repository.js';
-import { newCaseSnapshot } from './case-state.js';
 import {
   type CaseSupport,
   hashRequest,
@@ -145,10 +141,8 @@ export class CaseIntakeService {
     }
     const route = this.suggestDepartment(config, category, gridCode);
     const now = clock.now();
-    const snapshot = newCaseSnapshot();
     const draft = {
       publicCode: this.newCode(now),
-      state: snapshot.state,
       channel: input.channel,
       categoryVersion: category?.version ?? null,
       categoryCode: category?.code ?? null,
@@ -172,32 +166,10 @@ export class CaseIntakeService {
       externalRef: input.externalRef ?? null,
       reportedAt: now,
       updatedAt: now,
-      clockStage: null,
-      clockStartedAt: null,
-      clockDeadline: null,
-      clockPausedMinutes: null,
+      // The first state and the filing clock on the working calendar.
+      ...(await this.s.newCaseStart(category, now)),
     } satisfies Omit<NewCase, 'areaId'>;
-    const clockHolder = { ...draft } as unknown as CaseRecord;
-    startClock(
-      clockHolder,
-      'file',
-      now,
-      await this.s.calendar(this.s.deps.db),
-      category?.deadlines ?? DEFAULT_DEADLINES,
-    );
-    return {
-      actor,
-      input,
-      scope,
-      requestHash,
-      route,
-      draft: {
-        ...draft,
-        clockStage: clockHolder.clockStage,
-        clockStartedAt: clockHolder.clockStartedAt,
-        clockDeadline: clockHolder.clockDeadline,
-      },
-    };
+    return { actor, input, scope, requestHash, route, draft };
   }
 
   /**
@@ -355,38 +327,6 @@ export class CaseIntakeService {
   ): Promise<DuplicateCandidate[]> {
     casePolicy.assertPermits(actor, 'report');
     return this.candidates(this.s.deps.db, { ...p, categoryCode: p.categoryCode ?? null });
-  }
-
-  /** "Me too": the actor joins an open case as a reporter instead of filing a new one. */
-  async join(
-    actor: Actor,
-    publicCode: string,
-    p: { reporterPhone?: string; reporterName?: string },
-  ): Promise<{ publicCode: string; reporters: number }> {
-    casePolicy.assertPermits(actor, 'report');
-    const { db, repo, cipher, clock } = this.s.deps;
-    return db.transaction(async (tx) => {
-      const found = await repo.findByPublicCode(tx, publicCode);
-      if (!found) throw CaseErrors.CaseNotFound({ params: { id: publicCode } });
-      const c = (await repo.findById(tx, found.id, true))!;
-      if (['closed', 'evaluated', 'rejected', 'voided'].includes(c.state)) throw CaseErrors.NotJoinable();
-      const userId = actor.kind === 'user' ? actor.userId : null;
-      const phone = p.reporterPhone ? normalisePhone(p.reporterPhone) : null;
-      const phoneHash = phone ? cipher.lookupHash(phone) : null;
-      const added = await repo.addReporter(tx, {
-        caseId: c.id,
-        userId,
-        phoneHash,
-        phoneEnc: phone ? cipher.encrypt(phone) : null,
-        nameEnc: p.reporterName ? cipher.encrypt(p.reporterName) : null,
-        channel: 'resident',
-        original: false,
-        at: clock.now(),
-      });
-      if (!added) throw CaseErrors.AlreadyJoined();
-      await this.s.record(tx, c, { actor, action: 'join', fromState: c.state, data: {} });
-      return { publicCode: c.publicCode, reporters: await repo.reporterCount(tx, c.id) };
-    });
   }
 
   private assertChannelAllowed(actor: Actor, channel: Channel): void {

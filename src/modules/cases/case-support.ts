@@ -22,9 +22,10 @@ import { categoryReader } from '../taxonomy/index.js';
 import { AREA_READER_ROLES, CHANNEL_ACTION, casePolicy } from './case.policy.js';
 import type { CaseRepository } from './case.repository.js';
 import type { CaseEvent, CaseRecord, Channel } from './case.types.js';
-import { DEFAULT_DEADLINES } from './case-clock.js';
+import { DEFAULT_DEADLINES, startClock } from './case-clock.js';
 import { addToRollups, localDay, moveStateCounts } from './case-rollup.js';
 import type { CaseVisibility } from './case-rows.repository.js';
+import { newCaseSnapshot } from './case-state.js';
 
 /** The NOTIFY channel every committed case event is announced on (SSE, dashboards, other nodes). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -142,6 +143,29 @@ export class CaseSupport {
   invalidateConfig(): void {
     this.configCache = undefined;
     this.calendarCache = undefined;
+  }
+
+  /**
+   * Where a new case starts: the state machine's first state and the filing clock, running from
+   * `now` on the working calendar with the category's deadlines (or the defaults).
+   */
+  async newCaseStart(
+    category: Category | undefined,
+    now: Date,
+  ): Promise<
+    Pick<CaseRecord, 'state' | 'clockStage' | 'clockStartedAt' | 'clockDeadline' | 'clockPausedMinutes'>
+  > {
+    const { state } = newCaseSnapshot();
+    const clock = { state } as CaseRecord;
+    startClock(
+      clock,
+      'file',
+      now,
+      await this.calendar(this.deps.db),
+      category?.deadlines ?? DEFAULT_DEADLINES,
+    );
+    const { clockStage, clockStartedAt, clockDeadline, clockPausedMinutes } = clock;
+    return { state, clockStage, clockStartedAt, clockDeadline, clockPausedMinutes };
   }
 
   /** Stage deadlines of a case: its category's (in the version it was filed under) or the defaults. */

@@ -3,6 +3,10 @@ import { CaseIdempotencyRepository } from './case-idempotency.repository.js';
 import { CaseRowsRepository } from './case-rows.repository.js';
 import { CaseSearchRepository } from './case-search.repository.js';
 
+export { idempotencyMapKey } from './case-idempotency.repository.js';
+export type { CaseVisibility, NewCase } from './case-rows.repository.js';
+export type { NearbyOpenCase, NearbyQuery } from './case-search.repository.js';
+
 /**
  * The only SQL for cases, their events, reporters and photos: one object (what the services, the
  * scheduler, the CLI and the tests are given) over the parts that hold the SQL, each method passed

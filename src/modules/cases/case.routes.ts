@@ -1,10 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { TypedApp } from '../../kernel/http.js';
-import { UPLOAD_KEY_PATTERN } from '../../kernel/upload-key.js';
-import { definedFields } from '../../lib/defined.js';
 import { type FieldCipher, normalisePhone } from '../../lib/privacy.js';
 import { auditPurpose, RevealPurpose } from '../identity/index.js';
-import type { AnonReportLimiter } from './anon-report-limit.js';
 import { casePolicy } from './case.policy.js';
 import {
   CaseDetailDto,
@@ -14,67 +11,11 @@ import {
   presentDetail,
   presentPublic,
 } from './case.presenter.js';
-import { CHANNELS, type Channel, HOTLINE_TYPES, type HotlineType } from './case.types.js';
-import type { CaseIntakeService } from './case-intake.service.js';
+import { CategoryCode, DeptCode, literalUnion, Note, PublicCode } from './case.schemas.js';
+import { CHANNELS } from './case.types.js';
 import { CASE_REVEAL_FIELDS, type CaseQueryService } from './case-query.service.js';
 import { CASE_ACTION_TYPES, type CaseActionType } from './case-transitions.table.js';
 import type { CaseWorkflowService } from './case-workflow.service.js';
-
-const Lng = Type.Number({ minimum: -180, maximum: 180 });
-const Lat = Type.Number({ minimum: -90, maximum: 90 });
-const CategoryCode = Type.String({ pattern: '^[EPH][0-9]{4}$' });
-const DeptCode = Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$' });
-const Note = Type.String({ maxLength: 2000 });
-const PublicCode = Type.String({ pattern: '^NH[0-9]{6}-[0-9A-Z]{6}$' });
-const literalUnion = <T extends readonly string[]>(xs: T) => Type.Union(xs.map((x) => Type.Literal(x)));
-
-const IntakeBody = Type.Object(
-  {
-    channel: literalUnion(CHANNELS.filter((c) => c !== 'sensor' && c !== 'open311')),
-    idempotencyKey: Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }),
-    location: Type.Object({ lng: Lng, lat: Lat }, { additionalProperties: false }),
-    address: Type.Optional(Type.String({ maxLength: 300 })),
-    categoryCode: Type.Optional(CategoryCode),
-    hotlineType: Type.Optional(literalUnion(HOTLINE_TYPES)),
-    description: Type.String({ minLength: 2, maxLength: 2000 }),
-    reporter: Type.Optional(
-      Type.Object(
-        {
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-          phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{5,15}$' })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    photoIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 9, uniqueItems: true })),
-    photoKey: Type.Optional(
-      Type.String({ pattern: UPLOAD_KEY_PATTERN, description: 'The upload key of anonymous photos' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const IntakeReply = Type.Object({
-  id: Type.Integer(),
-  publicCode: Type.String(),
-  state: Type.String(),
-  gridCode: Type.String(),
-  suggestedDepartment: Type.Union([Type.String(), Type.Null()]),
-  routing: Type.String(),
-  deadline: Type.Union([Type.String(), Type.Null()]),
-  possibleDuplicates: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      publicCode: Type.String(),
-      categoryCode: Type.Union([Type.String(), Type.Null()]),
-      description: Type.String(),
-      state: Type.String(),
-      distanceM: Type.Number(),
-      similarity: Type.Number(),
-      reportedAt: Type.String(),
-    }),
-  ),
-});
 
 /** Body schemas per action: each names exactly the fields that action uses. */
 const ACTION_BODIES: Record<CaseActionType, ReturnType<typeof Type.Object>> = {
@@ -181,118 +122,13 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 -
 
 /** The services the case routes call. */
 export interface CaseRouteDeps {
-  intake: CaseIntakeService;
   workflow: CaseWorkflowService;
   query: CaseQueryService;
   cipher: FieldCipher;
-  /** Limits anonymous reports per client address and phone (none: not limited). */
-  anonLimit?: AnonReportLimiter;
 }
 
-/** HTTP for the case loop: intake, "me too", public tracking, search, detail and one route per action. */
+/** HTTP for the case loop after intake: public tracking, search, detail and one route per action. */
 export function caseRoutes(app: TypedApp, d: CaseRouteDeps): void {
-  app.post(
-    '/api/cases',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['cases'],
-        summary: 'Report a problem (any channel). Idempotent by idempotencyKey; durable before 201.',
-        body: IntakeBody,
-        response: { 200: IntakeReply, 201: IntakeReply },
-      },
-    },
-    async (req, reply) => {
-      const b = req.body;
-      if (req.actor.kind === 'anonymous') await d.anonLimit?.hit(req.ip, b.reporter?.phone);
-      const { result, replayed } = await d.intake.report(
-        req.actor,
-        {
-          channel: b.channel as Channel,
-          idempotencyKey: b.idempotencyKey,
-          lng: b.location.lng,
-          lat: b.location.lat,
-          ...definedFields({
-            address: b.address,
-            categoryCode: b.categoryCode,
-            hotlineType: b.hotlineType === undefined ? undefined : (b.hotlineType as HotlineType),
-          }),
-          description: b.description,
-          ...definedFields({
-            reporterName: b.reporter?.name,
-            reporterPhone: b.reporter?.phone,
-            photoIds: b.photoIds,
-            photoKey: b.photoKey,
-          }),
-        },
-        { client: `${req.ip}|${b.photoKey ?? ''}` },
-      );
-      reply.header('idempotent-replay', String(replayed));
-      // A replay answers like the first time (201, same body); the header tells them apart.
-      return reply.status(201).send(result);
-    },
-  );
-
-  app.post(
-    '/api/cases/duplicates',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['cases'],
-        summary: 'Open cases of the same kind nearby ("me too" candidates)',
-        body: Type.Object(
-          {
-            location: Type.Object({ lng: Lng, lat: Lat }, { additionalProperties: false }),
-            categoryCode: Type.Optional(CategoryCode),
-            text: Type.String({ maxLength: 2000 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ items: IntakeReply.properties.possibleDuplicates }) },
-      },
-    },
-    async (req) => ({
-      items: await d.intake.findDuplicates(req.actor, {
-        lng: req.body.location.lng,
-        lat: req.body.location.lat,
-        ...(req.body.categoryCode ? { categoryCode: req.body.categoryCode } : {}),
-        text: req.body.text,
-      }),
-    }),
-  );
-
-  app.post(
-    '/api/track/:code/join',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['cases'],
-        summary: '"Me too": join an open case instead of filing a new one',
-        params: Type.Object({ code: PublicCode }),
-        body: Type.Object(
-          {
-            reporter: Type.Optional(
-              Type.Object(
-                {
-                  name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-                  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{5,15}$' })),
-                },
-                { additionalProperties: false },
-              ),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ publicCode: Type.String(), reporters: Type.Integer() }) },
-      },
-    },
-    async (req) =>
-      d.intake.join(req.actor, req.params.code, {
-        ...(req.body.reporter?.phone ? { reporterPhone: req.body.reporter.phone } : {}),
-        ...(req.body.reporter?.name ? { reporterName: req.body.reporter.name } : {}),
-      }),
-  );
-
   app.get(
     '/api/track/:code',
     {

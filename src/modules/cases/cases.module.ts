@@ -9,7 +9,9 @@ import type { LocateService } from '../grid/index.js';
 import { AnonReportLimiter } from './anon-report-limit.js';
 import { CaseRepository } from './case.repository.js';
 import { caseRoutes } from './case.routes.js';
+import { intakeRoutes } from './case-intake.routes.js';
 import { CaseIntakeService } from './case-intake.service.js';
+import { CaseJoinService } from './case-join.service.js';
 import { CaseQueryService } from './case-query.service.js';
 import { CaseSupport } from './case-support.js';
 import { CaseWorkflowService } from './case-workflow.service.js';
@@ -46,6 +48,7 @@ export function createCaseServices(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>
   return {
     support,
     intake: new CaseIntakeService(support),
+    join: new CaseJoinService(support),
     workflow: new CaseWorkflowService(support),
     query: new CaseQueryService(support),
     deadlines: new DeadlineScheduler(support, {
@@ -66,12 +69,10 @@ export function register(
   ctx: Pick<AppContext, 'db' | 'clock' | 'config'>,
   deps: { cases: CaseServices; cipher: FieldCipher },
 ): void {
-  const { intake, workflow, query, deadlines } = deps.cases;
-  caseRoutes(app, {
+  const { intake, join, workflow, query, deadlines } = deps.cases;
+  intakeRoutes(app, {
     intake,
-    workflow,
-    query,
-    cipher: deps.cipher,
+    join,
     anonLimit: new AnonReportLimiter({
       db: ctx.db,
       clock: ctx.clock,
@@ -80,5 +81,6 @@ export function register(
       perPhone: ctx.config.anonReportPhoneLimit,
     }),
   });
+  caseRoutes(app, { workflow, query, cipher: deps.cipher });
   app.addHook('onClose', async () => deadlines.stop());
 }
