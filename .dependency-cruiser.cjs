@@ -39,12 +39,13 @@ module.exports = {
       },
     },
     {
-      name: 'server-through-public-entry',
+      name: 'entry-points-through-public-entry',
       severity: 'error',
       comment:
-        "src/server imports a module's internal file. The composition root builds and registers modules through " +
-        'their public entry only (src/modules/<name>/index.ts: its factories, services and register(app, deps)).',
-      from: { path: '^src/server/' },
+        "src/server or src/cli imports a module's internal file. The composition root and the command line build, " +
+        'register and call modules through their public entry only (src/modules/<name>/index.ts: its factories, ' +
+        'services, register(app, deps) and what its commands need).',
+      from: { path: '^src/(server|cli)/' },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },
     {

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { checkpointsOff } from '../config/config.js';
 import { systemClock } from '../lib/clock.js';
-import { isDemoSeeded, seedDemoCity } from '../modules/demo/demo.js';
+import { isDemoSeeded, seedDemoCity } from '../modules/demo/index.js';
 import { buildApp } from '../server/app.js';
 import { registerAreasCommands } from './commands/areas.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';

@@ -6,7 +6,7 @@ import { openDb } from '../db/open-db.js';
 import type { Progress } from '../kernel/progress.js';
 import { systemClock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
-import { CaseRepository } from '../modules/cases/case.repository.js';
+import { redactPendingCases } from '../modules/cases/index.js';
 import { buildApp } from '../server/app.js';
 import type { Services } from '../server/modules.js';
 import { terminalProgress } from './progress.js';
@@ -46,9 +46,7 @@ export async function openRuntime(log: Log = toStderr): Promise<Runtime> {
     const report = await migrate(db);
     if (report.applied.length > 0) log(`Applied migrations: ${report.applied.join(', ')}`);
     // Redacted search copies of cases stored before 0013 or by an older detector (idempotent).
-    const cases = new CaseRepository();
-    let redacted = 0;
-    for (let n = 1; n > 0; redacted += n) n = await cases.redactPending(db, 5000);
+    const redacted = await redactPendingCases(db);
     if (redacted > 0) log(`Wrote redacted search copies of ${redacted} cases`);
   } catch (err) {
     await db.close().catch(() => undefined);

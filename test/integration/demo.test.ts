@@ -3,7 +3,7 @@ import { silentProgress } from '../../src/kernel/progress.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { metricsOfEvent } from '../../src/modules/cases/case-rollup.js';
 import { CASE_STATES } from '../../src/modules/cases/case-transitions.table.js';
-import { isDemoSeeded, seedDemoCity } from '../../src/modules/demo/demo.js';
+import { isDemoSeeded, seedDemoCity } from '../../src/modules/demo/index.js';
 import { describeEachDriver } from '../support/db.js';
 
 describeEachDriver('demo city', (t) => {

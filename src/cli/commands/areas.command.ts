@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
 import { AppError } from '../../lib/errors.js';
-import type { AreaImportReport } from '../../modules/grid/grid.service.js';
+import type { AreaImportReport } from '../../modules/grid/index.js';
 import type { Services } from '../../server/modules.js';
 import { CliFailure, fail, oneLine, withServices, writeOutputFile } from '../runtime.js';
 

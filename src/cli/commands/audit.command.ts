@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Db } from '../../db/db.js';
 import { systemClock } from '../../lib/clock.js';
-import { AuditService, describeVerify } from '../../modules/audit/audit.service.js';
 import {
+  AuditService,
   CheckpointDir,
   describeCheckpointVerify,
+  describeVerify,
   verifyWithCheckpoints,
-} from '../../modules/audit/audit-checkpoint.js';
+} from '../../modules/audit/index.js';
 import { CliFailure, withDb } from '../runtime.js';
 
 /** What `--checkpoints` compares the database with. */

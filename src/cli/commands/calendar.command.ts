@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { FastifyBaseLogger } from 'fastify';
 import { CLI_ACTOR } from '../../kernel/actor.js';
-import type { CalendarService } from '../../modules/calendar/calendar.service.js';
-import { COVERAGE_DAYS, parseHolidayFile } from '../../modules/calendar/calendar-coverage.js';
+import type { CalendarService } from '../../modules/calendar/index.js';
+import { COVERAGE_DAYS, parseHolidayFile } from '../../modules/calendar/index.js';
 import { fail, withServices } from '../runtime.js';
 
 /** Logs a warning at start-up when the holiday calendar covers fewer than 90 days ahead. */

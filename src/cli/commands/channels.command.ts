@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
 import { definedFields } from '../../lib/defined.js';
-import { DEVICE_TYPES, type DeviceType } from '../../modules/devices/device-rules.js';
+import { DEVICE_TYPES, type DeviceType } from '../../modules/devices/index.js';
 import { withServices } from '../runtime.js';
 
 function int(min: number, max: number) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { HousekeepingReport } from '../../modules/housekeeping/housekeeping.service.js';
+import type { HousekeepingReport } from '../../modules/housekeeping/index.js';
 import { withServices } from '../runtime.js';
 
 /** One line per kind, for a person or a cron log. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { reportCsv, reportXlsx } from '../../modules/indicators/indicator-export.js';
+import { reportCsv, reportXlsx } from '../../modules/indicators/index.js';
 import type { Services } from '../../server/modules.js';
 import { CliFailure, fail, withServices, writeOutputFile } from '../runtime.js';
 

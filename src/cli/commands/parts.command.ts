@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { geojsonPartRows } from '../../modules/parts/parts.service.js';
-import { readTable, type TableRow, tableFormatOf } from '../../modules/registry/tabular-file.js';
+import { geojsonPartRows } from '../../modules/parts/index.js';
+import { readTable, type TableRow, tableFormatOf } from '../../modules/registry/index.js';
 import { CliFailure, fail, withServices } from '../runtime.js';
 
 /** `civicgrid parts import --source <dept> file.csv|xlsx|geojson`: the same use case as the admin API. */

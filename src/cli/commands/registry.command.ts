@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
 import { definedFields } from '../../lib/defined.js';
 import { AppError } from '../../lib/errors.js';
+import type { RegistryFileKind } from '../../modules/registry/index.js';
 import {
+  countDataRows,
   FIELD_KINDS,
   type GeneratorLang,
   generateRegistry,
@@ -14,11 +16,12 @@ import {
   linkRecords,
   pairwiseScores,
   prepareRecords,
+  RECORD_SPECS,
+  readTable,
+  recordKindOf,
   registryCsv,
+  tableFormatOf,
 } from '../../modules/registry/index.js';
-import { RECORD_SPECS, recordKindOf } from '../../modules/registry/record-kinds.js';
-import type { RegistryFileKind } from '../../modules/registry/registry.service.js';
-import { countDataRows, readTable, tableFormatOf } from '../../modules/registry/tabular-file.js';
 import { CliFailure, fail, withServices, writeOutputFile } from '../runtime.js';
 
 /** The kind a `--kind` value names (person by default), or a failure listing the kinds. */

@@ -4,5 +4,10 @@
  */
 
 export { register } from './audit.module.js';
-export { AuditService } from './audit.service.js';
-export { AuditCheckpointer, CheckpointDir } from './audit-checkpoint.js';
+export { AuditService, describeVerify } from './audit.service.js';
+export {
+  AuditCheckpointer,
+  CheckpointDir,
+  describeCheckpointVerify,
+  verifyWithCheckpoints,
+} from './audit-checkpoint.js';

@@ -7,6 +7,7 @@ export { register } from './calendar.module.js';
 export type { CalendarReader } from './calendar.repository.js';
 export { calendarReader } from './calendar.repository.js';
 export { CalendarService } from './calendar.service.js';
+export { COVERAGE_DAYS, parseHolidayFile } from './calendar-coverage.js';
 export { FALLBACK_CALENDAR } from './city-calendar.js';
 export type { CalendarSpec, DeadlineMode } from './working-calendar.js';
 export { addDeadlineMinutes, deadlineMinutesUsed, trafficLight } from './working-calendar.js';

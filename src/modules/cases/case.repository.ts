@@ -1,3 +1,4 @@
+import type { Queryable } from '../../db/db.js';
 import { CaseEventsRepository } from './case-events.repository.js';
 import { CaseIdempotencyRepository } from './case-idempotency.repository.js';
 import { CaseRowsRepository } from './case-rows.repository.js';
@@ -165,4 +166,15 @@ export class CaseRepository {
   ): ReturnType<CaseIdempotencyRepository['saveIdempotentMany']> {
     return this.#idempotency.saveIdempotentMany(...a);
   }
+}
+
+/**
+ * Writes the redacted search copies of every case stored before migration 0013 or by an older
+ * redaction detector, in batches; returns how many cases it wrote (run after migrating).
+ */
+export async function redactPendingCases(q: Queryable, batch = 5000): Promise<number> {
+  const search = new CaseSearchRepository();
+  let total = 0;
+  for (let n = 1; n > 0; total += n) n = await search.redactPending(q, batch);
+  return total;
 }

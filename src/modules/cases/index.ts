@@ -4,6 +4,7 @@
  */
 
 export { AREA_READER_ROLES } from './case.policy.js';
+export { redactPendingCases } from './case.repository.js';
 export type { CaseIntakeService, IntakeResult } from './case-intake.service.js';
 export { localDay, metricsOfEvent } from './case-rollup.js';
 export type { CaseEventMessage, CaseSupport } from './case-support.js';

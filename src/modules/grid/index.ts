@@ -5,6 +5,7 @@
 
 export { areasDemoStep } from './grid.demo.js';
 export { register } from './grid.module.js';
+export type { AreaImportReport } from './grid.service.js';
 export { GridService } from './grid.service.js';
 export { gridMembersDemoStep } from './grid-member.demo.js';
 export { GridMemberService } from './grid-member.service.js';

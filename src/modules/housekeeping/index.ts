@@ -4,4 +4,5 @@
  */
 
 export { register } from './housekeeping.module.js';
+export type { HousekeepingReport } from './housekeeping.service.js';
 export { HousekeepingService } from './housekeeping.service.js';

@@ -4,4 +4,4 @@
  */
 export { partsDemoStep } from './parts.demo.js';
 export { register } from './parts.module.js';
-export { PartsService } from './parts.service.js';
+export { geojsonPartRows, PartsService } from './parts.service.js';

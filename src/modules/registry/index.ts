@@ -8,11 +8,13 @@ export { FIELD_KINDS, type FieldKind, isFieldKind, LEVELS } from './linkage/comp
 export { type GeneratorLang, generateRegistry, registryCsv } from './linkage/generator.js';
 export { linkRecords, pairwiseScores, prepareRecords } from './linkage/link.js';
 export type { Rejection } from './person.types.js';
+export { RECORD_SPECS, recordKindOf } from './record-kinds.js';
 export { openBatch, registryDemoStep } from './registry.demo.js';
 export { RegistryErrors } from './registry.errors.js';
 export { register } from './registry.module.js';
+export type { RegistryFileKind } from './registry.service.js';
 export { RegistryService } from './registry.service.js';
 export type { ImportBatches } from './registry-batch.repository.js';
 export { importBatches } from './registry-batch.repository.js';
 export type { TableRow } from './tabular-file.js';
-export { readTable, tableFormatOf } from './tabular-file.js';
+export { countDataRows, readTable, tableFormatOf } from './tabular-file.js';
