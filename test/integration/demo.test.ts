@@ -35,6 +35,11 @@ describeEachDriver('demo city', (t) => {
     expect(cases[0]!.n).toBeGreaterThanOrEqual(2000);
     for (const s of cases[0]!.states) expect(CASE_STATES).toContain(s);
     expect(cases[0]!.last.getTime() - cases[0]!.first.getTime()).toBeGreaterThan(300 * 86_400_000);
+    // Seeded through intake's column list: every case has its redacted search copy at once.
+    const { rows: unredacted } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM cases WHERE redaction_version IS NULL OR description_redacted IS NULL',
+    );
+    expect(unredacted[0]!.n).toBe(0);
     const { rows: depts } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM departments');
     expect(depts[0]!.n).toBeGreaterThanOrEqual(8);
 

@@ -16,7 +16,7 @@ import {
   roadName,
 } from '../../src/kernel/demo-data/demo-content.js';
 import { createRng } from '../../src/lib/random.js';
-import { findDepartment } from '../../src/modules/org/departments.seed.js';
+import { categoryRef } from '../../src/modules/cases/cases.demo.js';
 import { findCategory, TAXONOMY_V1 } from '../../src/modules/taxonomy/taxonomy.seed.js';
 
 /** ISO 7064 MOD 11-2 written the textbook way (weights 2^(17-i) mod 11), to cross-check the table. */
@@ -228,9 +228,8 @@ describe('replies', () => {
   it('names the owner department and the closing criteria', () => {
     const rng = createRng('owner');
     // The demo step passes the category with its department (the generators know no module).
-    const seed = findCategory('E0102')!;
-    const dept = findDepartment(seed.departmentCode)!;
-    const ref = { ...seed, department: { nameZh: dept.nameZh, nameEn: dept.nameEn } };
+    const ref = categoryRef(findCategory('E0102')!);
+    expect(ref.department?.nameZh).toBe('环境卫生管理处');
     const seen = new Set(Array.from({ length: 40 }, () => replyText(rng, ref, 'verify_pass').zh));
     expect([...seen].some((t) => t.includes('垃圾清理干净'))).toBe(true);
     const dispatch = new Set(Array.from({ length: 40 }, () => replyText(rng, ref, 'dispatch').zh));

@@ -79,6 +79,70 @@ export function toCase(r: Record<string, unknown>): CaseRecord {
   };
 }
 
+/** One inserted column: its name, its SQL array type for unnest, and the value from a case. */
+type Column<C> = readonly [name: string, type: string, value: (c: C) => unknown];
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/**
+ * The columns a new case is inserted with — the one list, used by intake and (with the
+ * lifecycle columns below) by the demo's history, so both write the same redacted copies.
+ */
+const NEW_CASE_COLUMNS: ReadonlyArray<Column<NewCase>> = [
+  ['public_code', 'text', (c) => c.publicCode],
+  ['state', 'text', (c) => c.state],
+  ['channel', 'text', (c) => c.channel],
+  ['category_version', 'int', (c) => c.categoryVersion],
+  ['category_code', 'text', (c) => c.categoryCode],
+  ['hotline_type', 'text', (c) => c.hotlineType],
+  ['urgent', 'boolean', (c) => c.urgent],
+  ['description', 'text', (c) => c.description],
+  ['address', 'text', (c) => c.address],
+  ['lng', 'float8', (c) => c.lng],
+  ['lat', 'float8', (c) => c.lat],
+  ['grid_code', 'text', (c) => c.gridCode],
+  ['area_id', 'bigint', (c) => c.areaId],
+  ['department_code', 'text', (c) => c.departmentCode],
+  ['tasks', 'jsonb', (c) => JSON.stringify(c.tasks)],
+  ['reporter_user_id', 'bigint', (c) => c.reporterUserId],
+  ['reporter_name_enc', 'text', (c) => c.reporterNameEnc],
+  ['reporter_phone_enc', 'text', (c) => c.reporterPhoneEnc],
+  ['reporter_phone_hash', 'text', (c) => c.reporterPhoneHash],
+  ['external_ref', 'text', (c) => c.externalRef],
+  ['reported_at', 'timestamptz', (c) => iso(c.reportedAt)],
+  ['updated_at', 'timestamptz', (c) => iso(c.updatedAt)],
+  ['clock_stage', 'text', (c) => c.clockStage],
+  ['clock_started_at', 'timestamptz', (c) => iso(c.clockStartedAt)],
+  ['clock_deadline', 'timestamptz', (c) => iso(c.clockDeadline)],
+  ['clock_paused_minutes', 'float8', (c) => c.clockPausedMinutes],
+  // The search copies for staff who may not see the raw text (see search).
+  ['description_redacted', 'text', (c) => redactFreeText(c.description)],
+  ['address_redacted', 'text', (c) => (c.address === null ? null : redactFreeText(c.address))],
+  ['redaction_version', 'int', () => REDACTION_VERSION],
+];
+
+/** A case with its history already lived (the demo city): the new-case columns and the lifecycle's. */
+const HISTORICAL_CASE_COLUMNS: ReadonlyArray<Column<CaseRecord>> = [
+  ...NEW_CASE_COLUMNS,
+  ['suspended_from', 'text', (c) => c.suspendedFrom],
+  ['reopen_count', 'int', (c) => c.reopenCount],
+  ['extension_requested', 'boolean', (c) => c.extensionRequested],
+  ['evaluation', 'text', (c) => c.evaluation],
+  ['filed_at', 'timestamptz', (c) => iso(c.filedAt)],
+  ['dispatched_at', 'timestamptz', (c) => iso(c.dispatchedAt)],
+  ['reported_back_at', 'timestamptz', (c) => iso(c.reportedBackAt)],
+  ['closed_at', 'timestamptz', (c) => iso(c.closedAt)],
+  ['evaluated_at', 'timestamptz', (c) => iso(c.evaluatedAt)],
+  ['deadline_status', 'text', (c) => c.deadlineStatus],
+];
+
+/** `INSERT INTO cases (…) SELECT * FROM unnest($1::t[], …) <tail>`: one array parameter per column. */
+function insertSql<C>(columns: ReadonlyArray<Column<C>>, tail: string): string {
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  return `INSERT INTO cases (${names}) SELECT * FROM unnest(${arrays}) ${tail}`;
+}
+
 /** The SQL of the case rows themselves and of their reporters: insert, load, save. */
 export class CaseRowsRepository {
   /**
@@ -89,53 +153,9 @@ export class CaseRowsRepository {
    */
   async insertUnlessCodeTaken(q: Queryable, cs: readonly NewCase[]): Promise<Array<CaseRecord | undefined>> {
     if (cs.length === 0) return [];
-    const col = <T>(f: (c: NewCase) => T) => cs.map(f);
-    const iso = (d: Date | null) => d?.toISOString() ?? null;
     const { rows } = await q.query(
-      `INSERT INTO cases (public_code, state, channel, category_version, category_code, hotline_type, urgent,
-         description, address, lng, lat, grid_code, area_id, department_code, tasks, reporter_user_id,
-         reporter_name_enc, reporter_phone_enc, reporter_phone_hash, external_ref, reported_at, updated_at,
-         clock_stage, clock_started_at, clock_deadline, clock_paused_minutes,
-         description_redacted, address_redacted, redaction_version)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::boolean[],
-         $8::text[], $9::text[], $10::float8[], $11::float8[], $12::text[], $13::bigint[], $14::text[],
-         $15::jsonb[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::timestamptz[],
-         $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::float8[],
-         $27::text[], $28::text[], $29::int[])
-       ON CONFLICT (public_code) DO NOTHING
-       RETURNING *`,
-      [
-        col((c) => c.publicCode),
-        col((c) => c.state),
-        col((c) => c.channel),
-        col((c) => c.categoryVersion),
-        col((c) => c.categoryCode),
-        col((c) => c.hotlineType),
-        col((c) => c.urgent),
-        col((c) => c.description),
-        col((c) => c.address),
-        col((c) => c.lng),
-        col((c) => c.lat),
-        col((c) => c.gridCode),
-        col((c) => c.areaId),
-        col((c) => c.departmentCode),
-        col((c) => JSON.stringify(c.tasks)),
-        col((c) => c.reporterUserId),
-        col((c) => c.reporterNameEnc),
-        col((c) => c.reporterPhoneEnc),
-        col((c) => c.reporterPhoneHash),
-        col((c) => c.externalRef),
-        col((c) => iso(c.reportedAt)),
-        col((c) => iso(c.updatedAt)),
-        col((c) => c.clockStage),
-        col((c) => iso(c.clockStartedAt)),
-        col((c) => iso(c.clockDeadline)),
-        col((c) => c.clockPausedMinutes),
-        // The search copies for staff who may not see the raw text (see search).
-        col((c) => redactFreeText(c.description)),
-        col((c) => (c.address === null ? null : redactFreeText(c.address))),
-        col(() => REDACTION_VERSION),
-      ],
+      insertSql(NEW_CASE_COLUMNS, 'ON CONFLICT (public_code) DO NOTHING RETURNING *'),
+      NEW_CASE_COLUMNS.map(([, , value]) => cs.map(value)),
     );
     // INSERT … SELECT returns rows in insertion order; matched by public code to be sure.
     const byCode = new Map(rows.map((r) => [r.public_code as string, toCase(r)]));
@@ -146,6 +166,20 @@ export class CaseRowsRepository {
       seen.add(c.publicCode);
       return byCode.get(c.publicCode);
     });
+  }
+
+  /**
+   * Inserts cases whose history is already lived (the demo city), in one statement and in the
+   * order given, with the same columns and redacted copies as intake; returns their ids.
+   */
+  async insertHistorical(q: Queryable, cs: readonly CaseRecord[]): Promise<number[]> {
+    if (cs.length === 0) return [];
+    const { rows } = await q.query<{ id: number; public_code: string }>(
+      insertSql(HISTORICAL_CASE_COLUMNS, 'RETURNING id, public_code'),
+      HISTORICAL_CASE_COLUMNS.map(([, , value]) => cs.map(value)),
+    );
+    const ids = new Map(rows.map((r) => [r.public_code, Number(r.id)]));
+    return cs.map((c) => ids.get(c.publicCode)!);
   }
 
   /** The current (not replaced) area id of each grid code; missing codes are absent. */

@@ -30,6 +30,12 @@ export class CaseRepository {
     return this.#rows.insertUnlessCodeTaken(...a);
   }
 
+  insertHistorical(
+    ...a: Parameters<CaseRowsRepository['insertHistorical']>
+  ): ReturnType<CaseRowsRepository['insertHistorical']> {
+    return this.#rows.insertHistorical(...a);
+  }
+
   currentAreaIds(
     ...a: Parameters<CaseRowsRepository['currentAreaIds']>
   ): ReturnType<CaseRowsRepository['currentAreaIds']> {

@@ -1,9 +1,3 @@
-/**
- * Demo step: about 3,000 historical cases over the past year, each walked through the real state
- * machine and clock rules (applyTransition), so the history, deadlines, rollups and indicators of
- * the demo city are internally consistent. Rows are bulk-inserted; one audit record notes the seed.
- */
-import type { Queryable } from '../../db/db.js';
 import { systemActor } from '../../kernel/actor.js';
 import { type CategoryRef, replyText, reportPlace, reportText } from '../../kernel/demo-data/demo-content.js';
 import type { DemoStep } from '../../kernel/demo-step.js';
@@ -59,6 +53,21 @@ function delay(rng: Rng, c: CaseRecord, lateShare: number): number {
   return Math.max(1, allowed * share);
 }
 
+/** The category as the demo-text generators take it: names, closing criteria and its department. */
+export function categoryRef(
+  cat: Pick<
+    Category,
+    'code' | 'nameZh' | 'nameEn' | 'kind' | 'closingCriteriaZh' | 'closingCriteriaEn' | 'departmentCode'
+  >,
+): CategoryRef {
+  const dept = findDepartment(cat.departmentCode);
+  const { code, nameZh, nameEn, kind, closingCriteriaZh, closingCriteriaEn } = cat;
+  return {
+    ...{ code, nameZh, nameEn, kind, closingCriteriaZh, closingCriteriaEn },
+    ...(dept ? { department: { nameZh: dept.nameZh, nameEn: dept.nameEn } } : {}),
+  };
+}
+
 /** Walks one case along a plausible path; returns its events (the record is mutated in place). */
 function walk(
   rng: Rng,
@@ -71,16 +80,7 @@ function walk(
   const events: Array<Omit<CaseEvent, 'id' | 'caseId'>> = [];
   const sys = actorColumns(systemActor('demo'));
   let now = c.reportedAt;
-  const dept = findDepartment(cat.departmentCode);
-  const ref: CategoryRef = {
-    code: cat.code,
-    nameZh: cat.nameZh,
-    nameEn: cat.nameEn,
-    kind: cat.kind,
-    closingCriteriaZh: cat.closingCriteriaZh,
-    closingCriteriaEn: cat.closingCriteriaEn,
-    ...(dept ? { department: { nameZh: dept.nameZh, nameEn: dept.nameEn } } : {}),
-  };
+  const ref = categoryRef(cat);
   const step = (action: CaseAction, minutes: number, input: WorkflowInput = {}): boolean => {
     const at = new Date(now.getTime() + minutes * MINUTE);
     if (at > until) return false;
@@ -177,36 +177,6 @@ function walk(
     step({ type: 'evaluate', result }, rng.range(60, 3 * 1440), { note: '' });
   }
   return events;
-}
-
-async function insertRows(
-  q: Queryable,
-  table: string,
-  columns: string[],
-  rows: unknown[][],
-  returning = '',
-): Promise<Array<{ id: number }>> {
-  const out: Array<{ id: number }> = [];
-  const BATCH = Math.max(1, Math.floor(4000 / columns.length));
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const chunk = rows.slice(i, i + BATCH);
-    const params: unknown[] = [];
-    const values = chunk.map(
-      (r) =>
-        `(${r
-          .map((v) => {
-            params.push(v);
-            return `$${params.length}`;
-          })
-          .join(', ')})`,
-    );
-    const res = await q.query<{ id: number }>(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}${returning ? ` RETURNING ${returning}` : ''}`,
-      params,
-    );
-    out.push(...res.rows);
-  }
-  return out;
 }
 
 /** Demo step: historical cases with their events and rollups. */
@@ -321,81 +291,13 @@ export const casesDemoStep: DemoStep = {
       eventsByCase.push([reported, ...later]);
       env.progress.tick();
     }
-    const ids = await insertRows(
-      tx,
-      'cases',
-      [
-        'public_code',
-        'state',
-        'suspended_from',
-        'reopen_count',
-        'extension_requested',
-        'evaluation',
-        'channel',
-        'category_version',
-        'category_code',
-        'hotline_type',
-        'urgent',
-        'description',
-        'address',
-        'lng',
-        'lat',
-        'grid_code',
-        'area_id',
-        'department_code',
-        'tasks',
-        'external_ref',
-        'reported_at',
-        'filed_at',
-        'dispatched_at',
-        'reported_back_at',
-        'closed_at',
-        'evaluated_at',
-        'updated_at',
-        'clock_stage',
-        'clock_started_at',
-        'clock_deadline',
-        'deadline_status',
-      ],
-      cases.map((c) => [
-        c.publicCode,
-        c.state,
-        c.suspendedFrom,
-        c.reopenCount,
-        c.extensionRequested,
-        c.evaluation,
-        c.channel,
-        c.categoryVersion,
-        c.categoryCode,
-        c.hotlineType,
-        c.urgent,
-        c.description,
-        c.address,
-        c.lng,
-        c.lat,
-        c.gridCode,
-        c.areaId,
-        c.departmentCode,
-        JSON.stringify(c.tasks),
-        c.externalRef,
-        c.reportedAt,
-        c.filedAt,
-        c.dispatchedAt,
-        c.reportedBackAt,
-        c.closedAt,
-        c.evaluatedAt,
-        c.updatedAt,
-        c.clockStage,
-        c.clockStartedAt,
-        c.clockDeadline,
-        c.clockDeadline && c.clockDeadline < now ? 'overdue' : 'ok',
-      ]),
-      'id',
-    );
+    for (const c of cases) c.deadlineStatus = c.clockDeadline && c.clockDeadline < now ? 'overdue' : 'ok';
+    const repo = new CaseRepository();
+    const ids = await repo.insertHistorical(tx, cases);
     // Events, rollups and state counts through the live write path's own batch functions, so the
     // seeded counters are by definition what live transitions would have counted.
-    const events = eventsByCase.flatMap((es, i) => es.map((e) => ({ ...e, caseId: ids[i]!.id })));
-    await new CaseRepository().insertEvents(tx, events);
+    const events = eventsByCase.flatMap((es, i) => es.map((e) => ({ ...e, caseId: ids[i]! })));
+    await repo.insertEvents(tx, events);
     await addToRollups(
       tx,
       cases.flatMap((c, i) => eventsByCase[i]!.map((e) => ({ ...e, gridCode: c.gridCode }))),

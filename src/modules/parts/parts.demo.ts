@@ -22,13 +22,12 @@ export const partsDemoStep: DemoStep = {
     const places = await gridPlaces(tx);
     if (!places) return 'no parts (areas missing)';
     const batches = importBatches();
-    const n = { parts: DEMO_PARTS };
-    env.progress.start('City parts (部件)', n.parts);
+    env.progress.start('City parts (部件)', DEMO_PARTS);
     // City parts (GB/T 30428.2): county of the grid + class + serial per county and class.
     const classes = TAXONOMY_V1.categories.filter((c) => c.kind === 'part');
     const serials = new Map<string, number>();
     const parts: NewPart[] = [];
-    for (let i = 0; i < n.parts; i++) {
+    for (let i = 0; i < DEMO_PARTS; i++) {
       const place = places.pick(rng);
       const cat = rng.pick(classes);
       const county = place.gridCode.slice(0, 6);
@@ -61,7 +60,7 @@ export const partsDemoStep: DemoStep = {
       conflicts: 0,
       rejections: [],
     });
-    env.progress.tick(n.parts);
+    env.progress.tick(DEMO_PARTS);
     env.progress.done();
     return `${parts.length} parts`;
   },
