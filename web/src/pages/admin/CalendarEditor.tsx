@@ -3,6 +3,7 @@ import { api } from '../../lib/api';
 import { useLoad } from '../../lib/data';
 import { type MsgKey, useI18n } from '../../lib/i18n';
 import { ErrorLine } from './ErrorLine';
+import { useAdminAction } from './useAdminAction';
 
 /** The working calendar of GET /api/calendar. */
 interface Calendar {
@@ -19,7 +20,7 @@ export function CalendarEditor() {
   const cal = useLoad(() => api<Calendar>('GET', '/api/calendar'), []);
   const [draft, setDraft] = useState<Pick<Calendar, 'periods' | 'workWeekdays'> | null>(null);
   const [saved, setSaved] = useState(false);
-  const [err, setErr] = useState('');
+  const { err, run } = useAdminAction();
   const [day, setDay] = useState('');
   const [kind, setKind] = useState<'holiday' | 'workday'>('holiday');
   const [label, setLabel] = useState('');
@@ -35,10 +36,9 @@ export function CalendarEditor() {
     setDraft(next);
   }
 
-  async function save() {
-    if (!current) return;
-    setErr('');
-    try {
+  const save = () =>
+    run(async () => {
+      if (!current) return;
       await api('PUT', '/api/admin/calendar', {
         periods: current.periods,
         workWeekdays: [...current.workWeekdays].sort(),
@@ -46,33 +46,23 @@ export function CalendarEditor() {
       setDraft(null);
       setSaved(true);
       cal.reload();
-    } catch (x) {
-      setErr((x as Error).message);
-    }
-  }
+    });
 
-  async function addException(e: FormEvent) {
+  const addException = (e: FormEvent) => {
     e.preventDefault();
-    setErr('');
-    try {
+    return run(async () => {
       await api('PUT', `/api/admin/calendar/exceptions/${day}`, { kind, label: label.trim() });
       setDay('');
       setLabel('');
       cal.reload();
-    } catch (x) {
-      setErr((x as Error).message);
-    }
-  }
+    });
+  };
 
-  async function removeException(date: string) {
-    setErr('');
-    try {
+  const removeException = (date: string) =>
+    run(async () => {
       await api('DELETE', `/api/admin/calendar/exceptions/${date}`);
       cal.reload();
-    } catch (x) {
-      setErr((x as Error).message);
-    }
-  }
+    });
 
   return (
     <section className="card wide" aria-labelledby="a-calendar">

@@ -7,6 +7,7 @@ import { useI18n } from '../../lib/i18n';
 import { loadAreas } from '../../lib/report';
 import type { Area } from '../../lib/types';
 import { ErrorLine } from './ErrorLine';
+import { useAdminAction } from './useAdminAction';
 
 /** A routing rule of GET /api/admin/routing-rules. */
 interface RoutingRule {
@@ -39,7 +40,7 @@ export function RoutingRules() {
   const [area, setArea] = useState('');
   const [department, setDepartment] = useState('');
   const [note, setNote] = useState('');
-  const [err, setErr] = useState('');
+  const { err, run, fail } = useAdminAction();
   const [confirming, setConfirming] = useState<number | null>(null);
   const cat = (code: string | null) => {
     if (!code) return t('anyCategory');
@@ -52,14 +53,10 @@ export function RoutingRules() {
     return a ? `${name(a)} ${code}` : code;
   };
 
-  async function add(e: FormEvent) {
+  const add = (e: FormEvent) => {
     e.preventDefault();
-    setErr('');
-    if (area && !AREA_CODE.test(area)) {
-      setErr(t('areaCodeInvalid'));
-      return;
-    }
-    try {
+    if (area && !AREA_CODE.test(area)) return fail(t('areaCodeInvalid'));
+    return run(async () => {
       await api('POST', '/api/admin/routing-rules', {
         categoryCode: category || null,
         areaCode: area || null,
@@ -70,21 +67,15 @@ export function RoutingRules() {
       setArea('');
       setNote('');
       rules.reload();
-    } catch (x) {
-      setErr((x as Error).message);
-    }
-  }
+    });
+  };
 
-  async function remove(id: number) {
-    setErr('');
-    try {
+  const remove = (id: number) =>
+    run(async () => {
       await api('DELETE', `/api/admin/routing-rules/${id}`);
       setConfirming(null);
       rules.reload();
-    } catch (x) {
-      setErr((x as Error).message);
-    }
-  }
+    });
 
   return (
     <section className="card wide" aria-labelledby="a-routing">
