@@ -6,10 +6,10 @@
  * level; nothing here is a weight.
  */
 import { pinyin } from 'pinyin-pro';
-import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein.js';
 import jaroWinkler from 'talisman/metrics/jaro-winkler.js';
 import soundex from 'talisman/phonetics/soundex.js';
-import { idNumberProblem, normaliseIdNumber } from '../id-number.js';
+import { isValidIdNumber } from '../../../kernel/demo-data/demo-content.js';
+import { normaliseIdNumber } from '../id-number.js';
 import { toSimplified } from './hanzi-variants.js';
 import { formalName } from './nicknames.js';
 
@@ -64,10 +64,12 @@ export const LEVELS: Readonly<Record<FieldKind, readonly string[]>> = {
 };
 
 const HAN = /\p{Script=Han}/u;
+const COMPAT = /[^\t\n\r\u0020-\u007e\u4e00-\u9fff]/u;
 
 /** Full-width → half-width, lower case, inner whitespace collapsed, traditional Han → simplified. */
 export function normaliseText(raw: string): string {
-  const s = raw.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  // NFKC only where it can change something: Han ideographs and ASCII are stable under it.
+  const s = (COMPAT.test(raw) ? raw.normalize('NFKC') : raw).toLowerCase().replace(/\s+/g, ' ').trim();
   return HAN.test(s) ? toSimplified(s) : s;
 }
 
@@ -161,7 +163,10 @@ const EN_ABBREVIATIONS: Readonly<Record<string, string>> = {
 
 /** Address tokens, order-independent: numbers, place names without their 省/市/区/路/号 suffix. */
 export function addressTokens(raw: string): string[] {
-  const s = normaliseText(raw);
+  return tokensOf(normaliseText(raw));
+}
+
+function tokensOf(s: string): string[] {
   const out = new Set<string>();
   if (HAN.test(s)) {
     const chunks = s.split(/[\s,，、;；]+/u).filter(Boolean);
@@ -243,14 +248,14 @@ export function prepare(kind: FieldKind, raw: string | undefined): Prepared | nu
     }
     case 'id_number': {
       const v = idNumberOf(raw);
-      return { v, valid: idNumberProblem(v, ID_AS_OF) === null };
+      return { v, valid: isValidIdNumber(v, ID_AS_OF) };
     }
     case 'phone': {
       const v = phoneDigits(s);
       return v === '' ? null : { v };
     }
     case 'address': {
-      const tokens = addressTokens(s);
+      const tokens = tokensOf(s);
       return tokens.length === 0 ? null : { v: tokens.join(' '), tokens };
     }
     case 'street_number':
@@ -265,12 +270,44 @@ export function prepare(kind: FieldKind, raw: string | undefined): Prepared | nu
   }
 }
 
+/** Jaccard similarity of two sorted, duplicate-free token lists (a merge, no sets). */
 function jaccard(a: readonly string[], b: readonly string[]): number {
-  const set = new Set(a);
+  let i = 0;
+  let j = 0;
   let inter = 0;
-  for (const t of b) if (set.has(t)) inter++;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as string;
+    const y = b[j] as string;
+    if (x === y) {
+      inter++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
   const union = a.length + b.length - inter;
   return union === 0 ? 1 : inter / union;
+}
+
+/**
+ * Damerau–Levenshtein distance ≤ 1 (one substitution, insertion, deletion or adjacent
+ * transposition) in one pass; the full metric (talisman) is only needed for larger distances.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    // substitution at i, or transposition of i and i+1
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return (
+      a.charAt(i) === b.charAt(i + 1) && a.charAt(i + 1) === b.charAt(i) && a.slice(i + 2) === b.slice(i + 2)
+    );
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** Jaro-Winkler made symmetric (talisman's boost uses the first argument's length only in ties). */
@@ -294,20 +331,20 @@ export function compareLevel(kind: FieldKind, a: Prepared | null, b: Prepared | 
       if (a.v === b.v) return 1;
       const x = a.date;
       const y = b.date;
-      if (!x || !y) return damerauLevenshtein(a.v, b.v) <= 1 ? 4 : 5;
+      if (!x || !y) return withinOneEdit(a.v, b.v) ? 4 : 5;
       if (x.y === y.y && x.m === y.d && x.d === y.m) return 2;
       if (Math.abs(x.y - y.y) === 1 && x.m === y.m && x.d === y.d) return 3;
       const dx = `${x.y}${String(x.m).padStart(2, '0')}${String(x.d).padStart(2, '0')}`;
       const dy = `${y.y}${String(y.m).padStart(2, '0')}${String(y.d).padStart(2, '0')}`;
-      return damerauLevenshtein(dx, dy) <= 1 ? 4 : 5;
+      return withinOneEdit(dx, dy) ? 4 : 5;
     }
     case 'id_number':
       if (a.v === b.v) return 1;
-      return damerauLevenshtein(a.v, b.v) <= 1 ? 2 : 3;
+      return withinOneEdit(a.v, b.v) ? 2 : 3;
     case 'phone': {
       if (a.v === b.v) return 1;
       if (a.v.length >= 8 && b.v.length >= 8 && a.v.slice(-8) === b.v.slice(-8)) return 2;
-      return damerauLevenshtein(a.v, b.v) <= 1 ? 3 : 4;
+      return withinOneEdit(a.v, b.v) ? 3 : 4;
     }
     case 'address': {
       const j = jaccard(a.tokens ?? [], b.tokens ?? []);
@@ -318,7 +355,7 @@ export function compareLevel(kind: FieldKind, a: Prepared | null, b: Prepared | 
       return a.v === b.v ? 1 : 2;
     case 'postcode':
       if (a.v === b.v) return 1;
-      return damerauLevenshtein(a.v, b.v) <= 1 ? 2 : 3;
+      return withinOneEdit(a.v, b.v) ? 2 : 3;
     case 'suburb':
       if (a.v === b.v) return 1;
       return jw(a.v, b.v) >= 0.9 ? 2 : 3;
