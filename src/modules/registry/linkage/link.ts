@@ -231,3 +231,33 @@ export function pairwiseScores(clusterOf: Int32Array, truth: readonly string[]):
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { truePairs, predictedPairs, correctPairs, precision, recall, f1, truthEntities: byTruth.size };
 }
+
+/** The thresholds of the F1 curve the CLI and the benchmark print. */
+export const CURVE_THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99] as const;
+
+export interface CurvePoint extends PairwiseScores {
+  threshold: number;
+  clusters: number;
+}
+
+/** Pairwise scores when the upper threshold is each of `thresholds` (clustering redone each time). */
+export function thresholdCurve(
+  result: Pick<LinkResult, 'records' | 'fields' | 'scores'>,
+  truth: readonly string[],
+  thresholds: readonly number[] = CURVE_THRESHOLDS,
+): CurvePoint[] {
+  const idField = result.fields.findIndex((f) => f.kind === 'id_number');
+  const validId = (i: number): string | null => {
+    const v = idField < 0 ? null : result.records[i]?.values[idField];
+    return v?.valid ? v.v : null;
+  };
+  return thresholds.map((threshold) => {
+    const c = clusterPacked(
+      result.records.length,
+      result.scores,
+      { upper: threshold, lower: threshold },
+      validId,
+    );
+    return { threshold, clusters: c.clusters, ...pairwiseScores(c.clusterOf, truth) };
+  });
+}

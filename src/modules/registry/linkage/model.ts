@@ -22,6 +22,8 @@ export interface ModelParams {
 }
 
 const EPS = 1e-6;
+/** Share of m spread evenly over a field's levels (see trainEm). */
+const M_FLOOR = 0.05;
 const clamp = (p: number): number => Math.min(1 - EPS, Math.max(EPS, p));
 
 /** Comparison vectors of all pairs, flattened: vectors[k * F + f]. */
@@ -152,7 +154,12 @@ export function trainEm(
       const s = acc.slice(1).reduce((x, y) => x + y, 0);
       return acc.map((v, l) => (l === 0 ? 1 : s > 0 ? clamp(v / s) : 1 / (acc.length - 1)));
     };
-    const nextM = mAcc.map(normalise);
+    // m keeps a floor on every level (a Dirichlet-like smoothing): with few candidates EM can
+    // drive a level it rarely saw among matches (a moved address) to zero, and one such field
+    // would then veto a pair that everything else says is a match.
+    const nextM = mAcc.map(normalise).map((row) =>
+      row.map((v, l) => (l === 0 ? 1 : (1 - M_FLOOR) * v + M_FLOOR / (row.length - 1))),
+    );
     const nextU = uAcc.map(normalise);
     const nextLambda = clamp(matchMass / total);
     let delta = Math.abs(nextLambda - lambda);
