@@ -89,7 +89,7 @@ describe('civicgrid registry link', () => {
       'registry',
       'generate-people',
       '--rows',
-      '3000',
+      '10000',
       '--seed',
       '2',
       '--lang',
