@@ -157,9 +157,9 @@ export function trainEm(
     // m keeps a floor on every level (a Dirichlet-like smoothing): with few candidates EM can
     // drive a level it rarely saw among matches (a moved address) to zero, and one such field
     // would then veto a pair that everything else says is a match.
-    const nextM = mAcc.map(normalise).map((row) =>
-      row.map((v, l) => (l === 0 ? 1 : (1 - M_FLOOR) * v + M_FLOOR / (row.length - 1))),
-    );
+    const nextM = mAcc
+      .map(normalise)
+      .map((row) => row.map((v, l) => (l === 0 ? 1 : (1 - M_FLOOR) * v + M_FLOOR / (row.length - 1))));
     const nextU = uAcc.map(normalise);
     const nextLambda = clamp(matchMass / total);
     let delta = Math.abs(nextLambda - lambda);
