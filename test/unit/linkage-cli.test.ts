@@ -80,4 +80,111 @@ describe('civicgrid registry link', () => {
       expect(existsSync(out)).toBe(false);
     }
   });
+
+  it('English file: precision, recall, F1, clusters and the F1-against-threshold curve; no progress lines off a TTY', {
+    timeout: 120_000,
+  }, () => {
+    const file = path.join(dir, 'people-en.csv');
+    const gen = cli([
+      'registry',
+      'generate-people',
+      '--rows',
+      '10000',
+      '--seed',
+      '2',
+      '--lang',
+      'en',
+      '--out',
+      file,
+    ]);
+    expect(gen.status, gen.stderr).toBe(0);
+    const fields = [
+      'given_name:given_name',
+      'surname:surname',
+      'street_number:street_number',
+      'address:address',
+      'suburb:suburb',
+      'postcode:postcode',
+      'state:state',
+      'date_of_birth:date',
+      'phone:phone',
+      'licence_number:id_number',
+    ].flatMap((f) => ['--field', f]);
+    const run = cli(['registry', 'link', file, '--id', 'record_id', ...fields, '--truth', 'entity_id']);
+    expect(run.status, run.stderr).toBe(0);
+    const m = /pairwise precision ([\d.]+), recall ([\d.]+), F1 ([\d.]+).*, (\d+) clusters\)/.exec(
+      run.stdout,
+    );
+    expect(m, run.stdout).not.toBeNull();
+    expect(Number(m?.[1])).toBeGreaterThanOrEqual(0.98);
+    expect(Number(m?.[3])).toBeGreaterThanOrEqual(0.95);
+    const curve = [...run.stdout.matchAll(/^ {2}(0\.\d\d) +([\d.]+) +([\d.]+) +([\d.]+) +(\d+)$/gm)];
+    expect(curve.map((c) => c[1])).toEqual([
+      '0.50',
+      '0.60',
+      '0.70',
+      '0.80',
+      '0.85',
+      '0.90',
+      '0.95',
+      '0.98',
+      '0.99',
+    ]);
+    // A higher threshold never links more pairs: clusters do not decrease.
+    const clusters = curve.map((c) => Number(c[5]));
+    for (let i = 1; i < clusters.length; i++)
+      expect(clusters[i]).toBeGreaterThanOrEqual(clusters[i - 1] as number);
+    expect(run.stderr).toBe('');
+  });
+
+  it('a file over --max-bytes is refused naming the limit, nothing written', { timeout: 60_000 }, () => {
+    const file = path.join(dir, 'big.csv');
+    writeFileSync(
+      file,
+      `record_id,name\n${Array.from({ length: 200 }, (_, i) => `R${i},王伟`).join('\n')}\n`,
+    );
+    const out = path.join(dir, 'never-big.csv');
+    const run = cli([
+      'registry',
+      'link',
+      file,
+      '--id',
+      'record_id',
+      '--field',
+      'name:name',
+      '--max-bytes',
+      '1k',
+      '--out',
+      out,
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/over the limit of 1024 bytes \(--max-bytes\)/);
+    expect(existsSync(out)).toBe(false);
+    const bad = cli([
+      'registry',
+      'link',
+      file,
+      '--id',
+      'record_id',
+      '--field',
+      'name:name',
+      '--max-bytes',
+      'lots',
+    ]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--max-bytes lots/);
+  });
+
+  it('a malformed file is refused naming the line, never quoting a cell', { timeout: 60_000 }, () => {
+    const secret = '欧阳靖13812345678';
+    const file = path.join(dir, 'broken.csv');
+    writeFileSync(file, `record_id,name,phone\nR1,王伟,13900000000\nR2,"${secret}"x,1\nR3,"${secret}\n`);
+    const out = path.join(dir, 'never-broken.csv');
+    const run = cli(['registry', 'link', file, '--id', 'record_id', '--field', 'name:name', '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/line \d+: not readable as CSV/);
+    for (const piece of [secret, '欧阳', '13812345678', '王伟', '13900000000'])
+      expect(run.stderr).not.toContain(piece);
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein.js';
 import { describe, expect, it } from 'vitest';
 import {
   addressTokens,
@@ -7,6 +8,7 @@ import {
   type FieldKind,
   LEVELS,
   prepare,
+  withinOneEdit,
 } from '../../src/modules/registry/linkage/comparisons.js';
 
 const level = (kind: FieldKind, a: string | undefined, b: string | undefined): number =>
@@ -92,6 +94,29 @@ describe('comparison levels', () => {
         expect(ab).toBeLessThan(LEVELS[kind].length);
         const self = level(kind, a, a);
         expect(self).toBe(prepare(kind, a) === null ? 0 : 1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('withinOneEdit', () => {
+  it('property: agrees with the Damerau–Levenshtein metric (distance ≤ 1)', () => {
+    const short = fc.string({ unit: fc.constantFrom('0', '1', '2', 'a', 'b'), maxLength: 8 });
+    const near = short.chain((a) =>
+      fc.tuple(
+        fc.constant(a),
+        fc.oneof(
+          short,
+          fc.nat({ max: 8 }).map((i) => a.slice(0, i) + a.slice(i + 1)),
+          fc.nat({ max: 8 }).map((i) => `${a.slice(0, i)}x${a.slice(i)}`),
+          fc.nat({ max: 7 }).map((i) => a.slice(0, i) + a.charAt(i + 1) + a.charAt(i) + a.slice(i + 2)),
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(near, ([a, b]) => {
+        expect(withinOneEdit(a, b)).toBe(damerauLevenshtein(a, b) <= 1);
       }),
       { numRuns: 2000 },
     );

@@ -3,8 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { isValidIdNumber } from '../../src/kernel/demo-data/demo-content.js';
 import { candidatePairs, defaultRules, type LinkField } from '../../src/modules/registry/linkage/blocking.js';
 import { clusterPairs } from '../../src/modules/registry/linkage/cluster.js';
+import { prepare } from '../../src/modules/registry/linkage/comparisons.js';
 import { generateRegistry } from '../../src/modules/registry/linkage/generator.js';
-import { linkRecords, pairwiseScores, prepareRecords } from '../../src/modules/registry/linkage/link.js';
+import {
+  linkRecords,
+  pairwiseScores,
+  prepareRecords,
+  thresholdCurve,
+} from '../../src/modules/registry/linkage/link.js';
 
 const ZH_FIELDS: LinkField[] = [
   { column: 'name', kind: 'name' },
@@ -38,7 +44,8 @@ describe('generator', () => {
       byEntity.set(r.entity_id ?? '', [...(byEntity.get(r.entity_id ?? '') ?? []), r.name ?? '']);
     let homophones = 0;
     for (const names of byEntity.values()) {
-      const py = names.map((n) => pinyin(n, { toneType: 'none' }));
+      // Traditional characters and spacing are folded the way the comparisons fold them.
+      const py = names.map((n) => pinyin(prepare('name', n)?.v ?? '', { toneType: 'none' }));
       expect(new Set(py).size).toBe(1);
       if (new Set(names).size > 1) homophones++;
     }
@@ -143,4 +150,38 @@ describe('the three department records and the namesakes', () => {
     expect(c.clusterOf[0]).not.toBe(c.clusterOf[2]);
     expect(c.review).toHaveLength(1);
   });
+});
+
+describe('quality at the generator’s default noise (10,000 records each, no labels)', () => {
+  const EN_FIELDS: LinkField[] = [
+    { column: 'given_name', kind: 'given_name' },
+    { column: 'surname', kind: 'surname' },
+    { column: 'street_number', kind: 'street_number' },
+    { column: 'address', kind: 'address' },
+    { column: 'suburb', kind: 'suburb' },
+    { column: 'postcode', kind: 'postcode' },
+    { column: 'state', kind: 'state' },
+    { column: 'date_of_birth', kind: 'date' },
+    { column: 'phone', kind: 'phone' },
+    { column: 'licence_number', kind: 'id_number' },
+  ];
+  for (const [lang, fields] of [
+    ['zh', ZH_FIELDS],
+    ['en', EN_FIELDS],
+  ] as const) {
+    it(`${lang}: pairwise precision ≥ 0.98 and F1 ≥ 0.95 at the default threshold; precision rises with the threshold`, () => {
+      const reg = generateRegistry({ rows: 10_000, seed: 31, lang });
+      const records = prepareRecords(reg.rows, 'record_id', fields);
+      const result = linkRecords(records, fields, { seed: 1 });
+      const truth = reg.rows.map((r) => r.entity_id ?? '');
+      const s = pairwiseScores(result.clustering.clusterOf, truth);
+      expect(s.precision).toBeGreaterThanOrEqual(0.98);
+      expect(s.f1).toBeGreaterThanOrEqual(0.95);
+      const curve = thresholdCurve(result, truth, [0.5, 0.9, 0.99]);
+      expect(curve.map((p) => p.threshold)).toEqual([0.5, 0.9, 0.99]);
+      expect(curve[1]?.f1).toBeCloseTo(s.f1, 10);
+      expect(curve[2]?.precision).toBeGreaterThanOrEqual((curve[0]?.precision ?? 1) - 1e-9);
+      expect(curve[2]?.clusters).toBeGreaterThanOrEqual(curve[0]?.clusters ?? 0);
+    });
+  }
 });

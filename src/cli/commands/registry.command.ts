@@ -1,7 +1,8 @@
-import { accessSync, createReadStream, constants as fsConstants, readFileSync } from 'node:fs';
+import { accessSync, createReadStream, constants as fsConstants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../../kernel/actor.js';
+import { silentProgress } from '../../kernel/progress.js';
 import { definedFields } from '../../lib/defined.js';
 import { AppError } from '../../lib/errors.js';
 import type { RegistryFileKind } from '../../modules/registry/index.js';
@@ -21,7 +22,9 @@ import {
   recordKindOf,
   registryCsv,
   tableFormatOf,
+  thresholdCurve,
 } from '../../modules/registry/index.js';
+import { terminalProgress } from '../progress.js';
 import { CliFailure, fail, withServices, writeOutputFile } from '../runtime.js';
 
 /** The kind a `--kind` value names (person by default), or a failure listing the kinds. */
@@ -100,6 +103,19 @@ export function registerRegistryCommands(program: Command): void {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** `registry link` refuses files over this many bytes unless --max-bytes says otherwise (512 MiB). */
+export const DEFAULT_LINK_MAX_BYTES = 512 * 1024 * 1024;
+
+/** `500000`, `64k`, `500M`, `2G` (binary multiples) → bytes, or null. */
+function byteSize(s: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(s.trim());
+  if (!m) return null;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[
+    (m[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'
+  ];
+  return Math.floor(Number(m[1]) * unit);
+}
+
 /** The `--field column:kind` options, or a failure naming the bad one. */
 function linkFieldsOf(specs: readonly string[], headers: readonly string[]): LinkField[] {
   if (specs.length === 0) fail('give at least one --field <column>:<kind>');
@@ -139,6 +155,11 @@ function registerLinkCommands(registry: Command): void {
     .option('--out <file>', 'write the scored pairs (ids, weight, probability, per-field levels) as CSV')
     .option('--threshold <p>', 'match probability at or above which a pair is linked', '0.9')
     .option('--review <p>', 'match probability from which a pair goes to review', '0.5')
+    .option(
+      '--max-bytes <n>',
+      'refuse a file larger than this (bytes; k, M, G suffixes); the whole file is held in memory',
+      String(DEFAULT_LINK_MAX_BYTES),
+    )
     .action(
       async (
         file: string,
@@ -149,6 +170,7 @@ function registerLinkCommands(registry: Command): void {
           out?: string;
           threshold: string;
           review: string;
+          maxBytes: string;
         },
       ) => {
         const started = performance.now();
@@ -160,23 +182,35 @@ function registerLinkCommands(registry: Command): void {
           fail(`--threshold ${opts.threshold}: give a probability between 0 and 1`);
         if (!(review > 0 && review <= threshold))
           fail(`--review ${opts.review}: give a probability between 0 and --threshold`);
-        let buffer: Buffer;
+        const maxBytes = byteSize(opts.maxBytes);
+        if (maxBytes === null)
+          fail(`--max-bytes ${opts.maxBytes}: give a size in bytes (e.g. 500000000 or 500M)`);
+        let size: number;
         try {
-          buffer = readFileSync(file);
+          size = statSync(file).size;
         } catch (err) {
-          fail(`cannot read ${file}: ${(err as Error).message}`);
+          fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
         }
+        if (size > maxBytes)
+          fail(`${file}: ${size} bytes is over the limit of ${maxBytes} bytes (--max-bytes); nothing linked`);
+        const buffer = readFileSync(file);
         const rows: Record<string, string>[] = [];
         let headers: readonly string[] = [];
+        let lastRow = 1;
         try {
           for await (const row of readTable(buffer, format)) {
             headers = row.headers;
+            lastRow = row.rowNo;
             rows.push(row.values);
           }
         } catch (err) {
-          fail(`${file}: ${(err as Error).message}`);
+          // The parser's message can quote the cell it choked on: name the line, never the content.
+          const e = err as { code?: unknown; lines?: unknown };
+          const line = typeof e.lines === 'number' ? e.lines : lastRow + 1;
+          const code = typeof e.code === 'string' ? ` (${e.code})` : '';
+          fail(`${file}: line ${line}: not readable as ${format.toUpperCase()}${code}; nothing linked`);
         }
-        if (rows.length === 0) fail(`${file}: no data rows`);
+        if (rows.length === 0) fail(`${file}: no data rows (line 2 onwards is empty); nothing linked`);
         const fields = linkFieldsOf(opts.field, headers);
         for (const [option, column] of [
           ['--id', opts.id],
@@ -185,9 +219,14 @@ function registerLinkCommands(registry: Command): void {
           if (column !== undefined && !headers.includes(column))
             fail(`${option} ${column}: column ${column} is not in the file (columns: ${headers.join(', ')})`);
         }
-        const records = prepareRecords(rows, opts.id, fields);
-        const result = linkRecords(records, fields, { threshold, reviewThreshold: review });
-        const { clustering } = result;
+        const progress = process.stderr.isTTY ? terminalProgress(process.stderr) : silentProgress;
+        const truthColumn = opts.truth;
+        const truth = truthColumn ? rows.map((r, i) => r[truthColumn] ?? `\u0000row${i}`) : null;
+        const records = prepareRecords(rows, opts.id, fields, progress);
+        const recordCount = rows.length;
+        rows.length = 0; // the raw cells are no longer needed: free them before the pairs grow
+        const result = linkRecords(records, fields, { threshold, reviewThreshold: review, progress });
+        const { clustering, scores } = result;
         if (opts.out) {
           const header = [
             'left_id',
@@ -198,19 +237,28 @@ function registerLinkCommands(registry: Command): void {
             'id_conflict',
             ...fields.map((f) => `${f.column}_level`),
           ];
-          const linked = new Set(clustering.linked);
+          const order = Array.from({ length: scores.count }, (_, k) => k).sort(
+            (x, y) => (scores.probability[y] as number) - (scores.probability[x] as number) || x - y,
+          );
+          const F = fields.length;
+          const labels = fields.map((f) => LEVELS[f.kind]);
           const lines = [header.join(',')];
-          for (const p of [...result.pairs].sort((a, b) => b.probability - a.probability)) {
-            const status = linked.has(p) ? 'linked' : p.probability >= review ? 'review' : 'unlinked';
+          for (const k of order) {
+            const st = clustering.status[k];
+            const levels: string[] = [];
+            for (let f = 0; f < F; f++) {
+              const l = scores.vectors[k * F + f] as number;
+              levels.push(csvCell(labels[f]?.[l] ?? String(l)));
+            }
             lines.push(
               [
-                csvCell(records[p.left]?.id ?? ''),
-                csvCell(records[p.right]?.id ?? ''),
-                p.weight.toFixed(3),
-                p.probability.toPrecision(6),
-                status,
-                p.idConflict ? '1' : '0',
-                ...p.levels.map((l, f) => csvCell(LEVELS[fields[f]?.kind ?? 'text'][l] ?? String(l))),
+                csvCell(records[scores.pairs[2 * k] as number]?.id ?? ''),
+                csvCell(records[scores.pairs[2 * k + 1] as number]?.id ?? ''),
+                (scores.weight[k] as number).toFixed(3),
+                (scores.probability[k] as number).toPrecision(6),
+                st === 2 ? 'linked' : st === 1 ? 'review' : 'unlinked',
+                scores.idConflict[k] === 1 ? '1' : '0',
+                ...levels,
               ].join(','),
             );
           }
@@ -218,22 +266,27 @@ function registerLinkCommands(registry: Command): void {
         }
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(
-          `${rows.length} records: ${result.candidates} pairs compared (${result.skippedBlocks} oversized blocks skipped), ` +
+          `${recordCount} records: ${result.candidates} pairs compared (${result.skippedBlocks} oversized blocks skipped), ` +
             `${clustering.linked.length} linked, ${clustering.review.length} for review ` +
             `(${clustering.refused} refused: different valid id numbers), ${clustering.clusters} persons; ` +
             `EM ${result.params.iterations} iterations${result.params.converged ? '' : ' (not converged)'}; ${seconds.toFixed(2)} s\n`,
         );
-        if (opts.truth) {
-          const truthColumn = opts.truth;
-          const s = pairwiseScores(
-            clustering.clusterOf,
-            rows.map((r, i) => r[truthColumn] ?? `\u0000row${i}`),
-          );
+        if (truth) {
+          const s = pairwiseScores(clustering.clusterOf, truth);
           process.stdout.write(
             `pairwise precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}, F1 ${s.f1.toFixed(4)} ` +
               `(${s.correctPairs} of ${s.predictedPairs} linked pairs correct, ${s.truePairs} true pairs; ` +
-              `${s.truthEntities} true entities)\n`,
+              `${s.truthEntities} true entities, ${clustering.clusters} clusters)\n`,
           );
+          process.stdout.write(
+            'F1 against the threshold (review band ignored):\n  threshold  precision  recall  F1      clusters\n',
+          );
+          for (const p of thresholdCurve(result, truth)) {
+            process.stdout.write(
+              `  ${p.threshold.toFixed(2).padEnd(9)}  ${p.precision.toFixed(4).padEnd(9)}  ${p.recall.toFixed(4)}  ` +
+                `${p.f1.toFixed(4)}  ${p.clusters}\n`,
+            );
+          }
         }
       },
     );

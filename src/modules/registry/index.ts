@@ -6,7 +6,13 @@
 export type { LinkField } from './linkage/blocking.js';
 export { FIELD_KINDS, type FieldKind, isFieldKind, LEVELS } from './linkage/comparisons.js';
 export { type GeneratorLang, generateRegistry, registryCsv } from './linkage/generator.js';
-export { linkRecords, pairwiseScores, prepareRecords } from './linkage/link.js';
+export {
+  CURVE_THRESHOLDS,
+  linkRecords,
+  pairwiseScores,
+  prepareRecords,
+  thresholdCurve,
+} from './linkage/link.js';
 export type { Rejection } from './person.types.js';
 export { RECORD_SPECS, recordKindOf } from './record-kinds.js';
 export { openBatch, registryDemoStep } from './registry.demo.js';

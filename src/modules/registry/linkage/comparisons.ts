@@ -6,10 +6,11 @@
  * level; nothing here is a weight.
  */
 import { pinyin } from 'pinyin-pro';
-import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein.js';
 import jaroWinkler from 'talisman/metrics/jaro-winkler.js';
 import soundex from 'talisman/phonetics/soundex.js';
-import { idNumberProblem, normaliseIdNumber } from '../id-number.js';
+import { isValidIdNumber } from '../../../kernel/demo-data/demo-content.js';
+import { normaliseIdNumber } from '../id-number.js';
+import { toSimplified } from './hanzi-variants.js';
 import { formalName } from './nicknames.js';
 
 export const FIELD_KINDS = [
@@ -63,10 +64,35 @@ export const LEVELS: Readonly<Record<FieldKind, readonly string[]>> = {
 };
 
 const HAN = /\p{Script=Han}/u;
+const COMPAT = /[^\t\n\r\u0020-\u007e\u4e00-\u9fff]/u;
 
-/** Full-width → half-width, lower case, inner whitespace collapsed. */
+/** Full-width → half-width, lower case, inner whitespace collapsed, traditional Han → simplified. */
 export function normaliseText(raw: string): string {
-  return raw.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  // NFKC only where it can change something: Han ideographs and ASCII are stable under it.
+  const s = (COMPAT.test(raw) ? raw.normalize('NFKC') : raw).toLowerCase().replace(/\s+/g, ' ').trim();
+  return HAN.test(s) ? toSimplified(s) : s;
+}
+
+/** Letters OCR reads for digits (and the other way round in names): folded before comparing. */
+const OCR_TO_DIGIT: Readonly<Record<string, string>> = {
+  o: '0',
+  l: '1',
+  i: '1',
+  z: '2',
+  s: '5',
+  g: '6',
+  b: '8',
+};
+const OCR_TO_LETTER: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '3': 'e', '5': 's', '8': 'b' };
+
+/** A digit string read with OCR letters (`44O3O5` → `440305`); letters without a digit twin stay. */
+export function foldOcrDigits(s: string): string {
+  return s.toLowerCase().replace(/[olizsgb]/g, (c) => OCR_TO_DIGIT[c] ?? c);
+}
+
+/** Shapes OCR and handwriting confuse in Latin names, folded for the phonetic key only. */
+function foldOcrName(s: string): string {
+  return s.replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/cl/g, 'd');
 }
 
 /** Toneless pinyin without separators (`王伟` → `wangwei`), or null when there is no Han character. */
@@ -83,7 +109,7 @@ export function soundKey(s: string): string {
     .replace(/[^a-z ]/g, ' ')
     .split(' ')
     .filter(Boolean);
-  return words.map((w) => soundex(w)).join(' ');
+  return words.map((w) => soundex(foldOcrName(w))).join(' ');
 }
 
 // 省/市/区/街道 … are boilerplate: `南山区` and `南山` are the same token. Longest suffix first.
@@ -137,7 +163,10 @@ const EN_ABBREVIATIONS: Readonly<Record<string, string>> = {
 
 /** Address tokens, order-independent: numbers, place names without their 省/市/区/路/号 suffix. */
 export function addressTokens(raw: string): string[] {
-  const s = normaliseText(raw);
+  return tokensOf(normaliseText(raw));
+}
+
+function tokensOf(s: string): string[] {
   const out = new Set<string>();
   if (HAN.test(s)) {
     const chunks = s.split(/[\s,，、;；]+/u).filter(Boolean);
@@ -165,22 +194,32 @@ export function addressTokens(raw: string): string[] {
   return [...out].sort();
 }
 
+/** `1985-03-07`, `1985/3/7`, `19850307`, `1985年3月7日`, or day first `07/03/1985` (never month first). */
 function parseDate(s: string): { y: number; m: number; d: number } | undefined {
-  const m = /^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})$/.exec(s);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+  const ymd = /^(\d{4})(?:[-/.年]?)(\d{1,2})(?:[-/.月]?)(\d{1,2})日?$/.exec(s);
+  const dmy = ymd ? null : /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(s);
+  if (!ymd && !dmy) return undefined;
+  const y = Number(ymd ? ymd[1] : dmy?.[3]);
+  const mo = Number(ymd ? ymd[2] : dmy?.[2]);
+  const d = Number(ymd ? ymd[3] : dmy?.[1]);
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
   return { y, m: mo, d };
 }
 
 const ID_AS_OF = new Date(Date.UTC(2100, 0, 1));
 
-/** Digits of a phone number without the +86 / 0086 country prefix. */
+/** Digits of a phone number (OCR letters folded) without the +86 / 0086 or +61 country prefix. */
 export function phoneDigits(raw: string): string {
-  const d = raw.replace(/\D/g, '');
-  return d.replace(/^(?:0086|86)(?=1\d{10}$)/, '');
+  const d = foldOcrDigits(raw).replace(/\D/g, '');
+  return d.replace(/^(?:0086|86)(?=1\d{10}$)/, '').replace(/^(?:0061|61)(?=[2-478]\d{8}$)/, '0');
+}
+
+/** An identity number normalised, with OCR letters folded when that makes it a GB 11643 shape. */
+function idNumberOf(raw: string): string {
+  const v = normaliseIdNumber(raw);
+  if (v.length !== 18 || /^\d{17}[\dX]$/.test(v)) return v;
+  const folded = foldOcrDigits(v.slice(0, 17)).toUpperCase() + v.charAt(17);
+  return /^\d{17}[\dX]$/.test(folded) ? folded : v;
 }
 
 /** Prepares one cell of a field of `kind`; null for a missing or blank value. */
@@ -192,7 +231,12 @@ export function prepare(kind: FieldKind, raw: string | undefined): Prepared | nu
     case 'name':
     case 'given_name':
     case 'surname': {
-      const v = HAN.test(s) ? s.replace(/[\s·•.]/g, '') : s.replace(/[^\p{L} '-]/gu, '').trim();
+      const v = HAN.test(s)
+        ? s.replace(/[\s·•.]/g, '')
+        : s
+            .replace(/[01358]/g, (c) => OCR_TO_LETTER[c] ?? c)
+            .replace(/[^\p{L} '-]/gu, '')
+            .trim();
       if (v === '') return null;
       // A nickname sounds like its formal name (Bill ~ William); pinyin and Soundex otherwise.
       return { v, sound: soundKey(kind === 'given_name' ? formalName(v) : v) };
@@ -203,31 +247,67 @@ export function prepare(kind: FieldKind, raw: string | undefined): Prepared | nu
       return { v: `${date.y}-${date.m}-${date.d}`, date };
     }
     case 'id_number': {
-      const v = normaliseIdNumber(raw);
-      return { v, valid: idNumberProblem(v, ID_AS_OF) === null };
+      const v = idNumberOf(raw);
+      return { v, valid: isValidIdNumber(v, ID_AS_OF) };
     }
     case 'phone': {
       const v = phoneDigits(s);
       return v === '' ? null : { v };
     }
     case 'address': {
-      const tokens = addressTokens(s);
+      const tokens = tokensOf(s);
       return tokens.length === 0 ? null : { v: tokens.join(' '), tokens };
     }
     case 'street_number':
-    case 'postcode':
-      return { v: s.replace(/\s+/g, '') };
+    case 'postcode': {
+      // OCR letters in a number (`3O53`) fold; a postcode with real letters (`SW1A 1AA`) stays.
+      const v = s.replace(/\s+/g, '');
+      const folded = foldOcrDigits(v);
+      return { v: /^\d+$/.test(folded) ? folded : v };
+    }
     default:
       return { v: s };
   }
 }
 
+/** Jaccard similarity of two sorted, duplicate-free token lists (a merge, no sets). */
 function jaccard(a: readonly string[], b: readonly string[]): number {
-  const set = new Set(a);
+  let i = 0;
+  let j = 0;
   let inter = 0;
-  for (const t of b) if (set.has(t)) inter++;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as string;
+    const y = b[j] as string;
+    if (x === y) {
+      inter++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
   const union = a.length + b.length - inter;
   return union === 0 ? 1 : inter / union;
+}
+
+/**
+ * Damerau–Levenshtein distance ≤ 1 (one substitution, insertion, deletion or adjacent
+ * transposition) in one pass; the full metric (talisman) is only needed for larger distances.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    // substitution at i, or transposition of i and i+1
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return (
+      a.charAt(i) === b.charAt(i + 1) && a.charAt(i + 1) === b.charAt(i) && a.slice(i + 2) === b.slice(i + 2)
+    );
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** Jaro-Winkler made symmetric (talisman's boost uses the first argument's length only in ties). */
@@ -251,20 +331,20 @@ export function compareLevel(kind: FieldKind, a: Prepared | null, b: Prepared | 
       if (a.v === b.v) return 1;
       const x = a.date;
       const y = b.date;
-      if (!x || !y) return damerauLevenshtein(a.v, b.v) <= 1 ? 4 : 5;
+      if (!x || !y) return withinOneEdit(a.v, b.v) ? 4 : 5;
       if (x.y === y.y && x.m === y.d && x.d === y.m) return 2;
       if (Math.abs(x.y - y.y) === 1 && x.m === y.m && x.d === y.d) return 3;
       const dx = `${x.y}${String(x.m).padStart(2, '0')}${String(x.d).padStart(2, '0')}`;
       const dy = `${y.y}${String(y.m).padStart(2, '0')}${String(y.d).padStart(2, '0')}`;
-      return damerauLevenshtein(dx, dy) <= 1 ? 4 : 5;
+      return withinOneEdit(dx, dy) ? 4 : 5;
     }
     case 'id_number':
       if (a.v === b.v) return 1;
-      return damerauLevenshtein(a.v, b.v) <= 1 ? 2 : 3;
+      return withinOneEdit(a.v, b.v) ? 2 : 3;
     case 'phone': {
       if (a.v === b.v) return 1;
       if (a.v.length >= 8 && b.v.length >= 8 && a.v.slice(-8) === b.v.slice(-8)) return 2;
-      return damerauLevenshtein(a.v, b.v) <= 1 ? 3 : 4;
+      return withinOneEdit(a.v, b.v) ? 3 : 4;
     }
     case 'address': {
       const j = jaccard(a.tokens ?? [], b.tokens ?? []);
@@ -275,7 +355,7 @@ export function compareLevel(kind: FieldKind, a: Prepared | null, b: Prepared | 
       return a.v === b.v ? 1 : 2;
     case 'postcode':
       if (a.v === b.v) return 1;
-      return damerauLevenshtein(a.v, b.v) <= 1 ? 2 : 3;
+      return withinOneEdit(a.v, b.v) ? 2 : 3;
     case 'suburb':
       if (a.v === b.v) return 1;
       return jw(a.v, b.v) >= 0.9 ? 2 : 3;

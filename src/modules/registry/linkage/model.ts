@@ -7,6 +7,7 @@
  * evidence, 欧阳靖 strong). Two records whose VALID id numbers differ are never linked: their
  * probability is capped below the review band and flagged.
  */
+import type { Progress } from '../../../kernel/progress.js';
 import type { Rng } from '../../../lib/random.js';
 import type { LinkField, LinkRecord } from './blocking.js';
 import { compareLevel, LEVELS } from './comparisons.js';
@@ -21,6 +22,8 @@ export interface ModelParams {
 }
 
 const EPS = 1e-6;
+/** Share of m spread evenly over a field's levels (see trainEm). */
+const M_FLOOR = 0.05;
 const clamp = (p: number): number => Math.min(1 - EPS, Math.max(EPS, p));
 
 /** Comparison vectors of all pairs, flattened: vectors[k * F + f]. */
@@ -28,17 +31,21 @@ export function comparisonVectors(
   records: readonly LinkRecord[],
   fields: readonly LinkField[],
   pairs: Uint32Array,
+  progress?: Progress,
 ): Uint8Array {
   const F = fields.length;
   const count = pairs.length / 2;
   const out = new Uint8Array(count * F);
+  progress?.start('comparing pairs', count);
   for (let k = 0; k < count; k++) {
+    if ((k & 65535) === 65535) progress?.tick(65536);
     const a = records[pairs[2 * k] as number] as LinkRecord;
     const b = records[pairs[2 * k + 1] as number] as LinkRecord;
     for (let f = 0; f < F; f++) {
       out[k * F + f] = compareLevel((fields[f] as LinkField).kind, a.values[f] ?? null, b.values[f] ?? null);
     }
   }
+  progress?.done();
   return out;
 }
 
@@ -94,13 +101,23 @@ export function trainEm(
   options: EmOptions = {},
 ): ModelParams {
   const F = fields.length;
-  const patterns = new Map<string, { levels: number[]; count: number }>();
-  for (let k = 0; k * F < vectors.length; k++) {
-    const levels = Array.from(vectors.subarray(k * F, (k + 1) * F));
-    const key = levels.join(',');
-    const p = patterns.get(key);
-    if (p) p.count++;
-    else patterns.set(key, { levels, count: 1 });
+  // Distinct vectors as mixed-radix integers (levels per kind are few), counted in one pass.
+  const radix = fields.map((f) => LEVELS[f.kind].length);
+  const counts = new Map<number, number>();
+  for (let o = 0; o < vectors.length; o += F) {
+    let code = 0;
+    for (let f = 0; f < F; f++) code = code * (radix[f] as number) + (vectors[o + f] as number);
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  const patterns = new Map<number, { levels: number[]; count: number }>();
+  for (const [code, count] of counts) {
+    const levels = new Array<number>(F);
+    let c = code;
+    for (let f = F - 1; f >= 0; f--) {
+      levels[f] = c % (radix[f] as number);
+      c = Math.floor(c / (radix[f] as number));
+    }
+    patterns.set(code, { levels, count });
   }
   const pats = [...patterns.values()];
   const total = vectors.length / F;
@@ -137,7 +154,12 @@ export function trainEm(
       const s = acc.slice(1).reduce((x, y) => x + y, 0);
       return acc.map((v, l) => (l === 0 ? 1 : s > 0 ? clamp(v / s) : 1 / (acc.length - 1)));
     };
-    const nextM = mAcc.map(normalise);
+    // m keeps a floor on every level (a Dirichlet-like smoothing): with few candidates EM can
+    // drive a level it rarely saw among matches (a moved address) to zero, and one such field
+    // would then veto a pair that everything else says is a match.
+    const nextM = mAcc
+      .map(normalise)
+      .map((row) => row.map((v, l) => (l === 0 ? 1 : (1 - M_FLOOR) * v + M_FLOOR / (row.length - 1))));
     const nextU = uAcc.map(normalise);
     const nextLambda = clamp(matchMass / total);
     let delta = Math.abs(nextLambda - lambda);
@@ -201,7 +223,35 @@ export interface ScoreOptions {
   reviewThreshold: number;
 }
 
-export function scorePairs(
+/** Scores of all candidate pairs in typed arrays (a million records give millions of pairs). */
+export interface PackedScores {
+  count: number;
+  /** left = pairs[2k], right = pairs[2k + 1]. */
+  pairs: Uint32Array;
+  /** Levels of pair k: vectors[k·F + f]. */
+  vectors: Uint8Array;
+  fieldCount: number;
+  weight: Float64Array;
+  probability: Float64Array;
+  /** 1 when both valid id numbers differ. */
+  idConflict: Uint8Array;
+}
+
+/** Pair k of packed scores as a `ScoredPair` object. */
+export function scoredPairAt(s: PackedScores, k: number): ScoredPair {
+  const F = s.fieldCount;
+  return {
+    left: s.pairs[2 * k] as number,
+    right: s.pairs[2 * k + 1] as number,
+    weight: s.weight[k] as number,
+    probability: s.probability[k] as number,
+    levels: Array.from(s.vectors.subarray(k * F, (k + 1) * F)),
+    idConflict: s.idConflict[k] === 1,
+  };
+}
+
+/** Match weight and probability of every pair, into typed arrays (see `scorePairs` for objects). */
+export function scorePairsPacked(
   records: readonly LinkRecord[],
   fields: readonly LinkField[],
   pairs: Uint32Array,
@@ -209,8 +259,9 @@ export function scorePairs(
   params: ModelParams,
   tf: Map<number, Map<string, number>>,
   options: ScoreOptions,
-): ScoredPair[] {
+): PackedScores {
   const F = fields.length;
+  const count = pairs.length / 2;
   const prior = Math.log2(params.lambda / (1 - params.lambda));
   // The mean exact-agreement probability of two random records on a field (Σ f²): the value's own
   // frequency relative to it scales the exact level's u.
@@ -220,38 +271,64 @@ export function scorePairs(
     for (const p of freq.values()) s += p * p;
     meanTf.set(f, s);
   }
+  // log2(m/u) per field and level, once.
+  const bayes = fields.map((_, f) =>
+    (params.m[f] as number[]).map((mf, l) =>
+      l === 0 ? 0 : Math.log2(mf / ((params.u[f] as number[])[l] as number)),
+    ),
+  );
+  const tfFields = fields.map((_, f) => {
+    const freq = tf.get(f);
+    const mean = meanTf.get(f);
+    return freq && mean ? { freq, mean } : null;
+  });
   const idFields = fields.map((f, i) => (f.kind === 'id_number' ? i : -1)).filter((i) => i >= 0);
   const cap = options.reviewThreshold / 2;
-  const out: ScoredPair[] = [];
-  for (let k = 0; k < pairs.length / 2; k++) {
-    const left = pairs[2 * k] as number;
-    const right = pairs[2 * k + 1] as number;
-    const a = records[left] as LinkRecord;
-    const b = records[right] as LinkRecord;
-    const levels = Array.from(vectors.subarray(k * F, (k + 1) * F));
-    let weight = prior;
+  const weight = new Float64Array(count);
+  const probability = new Float64Array(count);
+  const idConflict = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    const a = records[pairs[2 * k] as number] as LinkRecord;
+    const b = records[pairs[2 * k + 1] as number] as LinkRecord;
+    let w = prior;
     for (let f = 0; f < F; f++) {
-      const l = levels[f] as number;
+      const l = vectors[k * F + f] as number;
       if (l === 0) continue;
-      const mf = (params.m[f] as number[])[l] as number;
-      let uf = (params.u[f] as number[])[l] as number;
-      const freq = tf.get(f);
-      const mean = meanTf.get(f);
-      if (l === 1 && freq && mean) {
-        const own = freq.get((a.values[f] ?? { v: '' }).v) ?? mean;
-        uf = clamp((uf * own) / mean);
-      }
-      weight += Math.log2(mf / uf);
+      const t = l === 1 ? tfFields[f] : null;
+      if (t) {
+        const mf = (params.m[f] as number[])[1] as number;
+        const uf = (params.u[f] as number[])[1] as number;
+        const own = t.freq.get((a.values[f] ?? { v: '' }).v) ?? t.mean;
+        w += Math.log2(mf / clamp((uf * own) / t.mean));
+      } else w += (bayes[f] as number[])[l] as number;
     }
-    let probability = 1 / (1 + 2 ** -weight);
-    let idConflict = false;
+    let p = 1 / (1 + 2 ** -w);
     for (const f of idFields) {
       const x = a.values[f];
       const y = b.values[f];
-      if (x?.valid && y?.valid && x.v !== y.v) idConflict = true;
+      if (x?.valid && y?.valid && x.v !== y.v) {
+        idConflict[k] = 1;
+        p = Math.min(p, cap);
+      }
     }
-    if (idConflict) probability = Math.min(probability, cap);
-    out.push({ left, right, weight, probability, levels, idConflict });
+    weight[k] = w;
+    probability[k] = p;
   }
+  return { count, pairs, vectors, fieldCount: F, weight, probability, idConflict };
+}
+
+/** Match weight and probability of every pair, as objects (small runs; `scorePairsPacked` scales). */
+export function scorePairs(
+  records: readonly LinkRecord[],
+  fields: readonly LinkField[],
+  pairs: Uint32Array,
+  vectors: Uint8Array,
+  params: ModelParams,
+  tf: Map<number, Map<string, number>>,
+  options: ScoreOptions,
+): ScoredPair[] {
+  const packed = scorePairsPacked(records, fields, pairs, vectors, params, tf, options);
+  const out = new Array<ScoredPair>(packed.count);
+  for (let k = 0; k < packed.count; k++) out[k] = scoredPairAt(packed, k);
   return out;
 }
