@@ -140,6 +140,9 @@ CREATE TABLE person_merges (
   kind text NOT NULL CHECK (kind IN ('auto', 'review', 'manual')),
   run_id bigint REFERENCES linkage_runs (id),
   pair_id bigint REFERENCES linkage_pairs (id),
+  -- The two source records whose link caused the merge (an unmerge labels them a non-match).
+  record_a bigint REFERENCES person_records (id),
+  record_b bigint REFERENCES person_records (id),
   probability double precision,
   survivor_before jsonb NOT NULL,
   absorbed_before jsonb NOT NULL,
