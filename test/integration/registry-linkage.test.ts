@@ -25,7 +25,6 @@ const ZHANG_TYPO = `${ZHANG.slice(0, 10)}${(Number(ZHANG[10]) + 1) % 10}${ZHANG.
 const WANG = idNumber(rng, '1985-03-02', '320502', 'male');
 const ADMIN = systemActor('test');
 const GRID = '320502001001001';
-const OTHER_GRID = '320503001001001';
 const ADDRESS = '江苏省苏州市姑苏区平江路12号3幢402室';
 
 const officer = (area: string, userId: number): Actor => ({
