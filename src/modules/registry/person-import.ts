@@ -1,9 +1,10 @@
 /**
  * The merge pipeline of one population batch, shared by the department-file import and the demo
  * city so both store people the same way. Rows are validated and sealed (person-row.ts) and
- * written chunk by chunk inside the caller's transaction: the first row of an unknown identity
- * number creates the person (with its provenance) — by COPY on PostgreSQL, in one multi-row
- * insert on PGlite; every other row goes
+ * written chunk by chunk inside the caller's transaction; every row is kept as a source record
+ * (person_records) of its person. The first row of an unknown identity number, and every row
+ * without one, creates the person (with its provenance) — by COPY on PostgreSQL, in one
+ * multi-row insert on PGlite; every other row goes
  * to a staging table and, after the last chunk, merges set-based in one pass (fill empty fields,
  * conflicts, provenance). While the database works on one chunk the next is parsed and sealed,
  * so CPU and database overlap.
@@ -48,48 +49,26 @@ function isCsvError(err: unknown): err is Error & { code: string } {
 }
 
 /**
- * Writes one chunk: new identity numbers in one insert (first row of each wins) with their
- * provenance — through COPY and one set-based statement where the driver has `copyFrom`
- * (PostgreSQL), multi-row unnest inserts otherwise (PGlite); every other row (a person that already exists, or a later row of the same number)
- * goes to the stage for the set-based merge at the end of the batch.
+ * Writes one chunk: new identity numbers (first row of each wins) and rows without a number
+ * become people, each with its source record and provenance; every other row (a person that
+ * already exists, or a later row of the same number) goes to the stage for the set-based merge
+ * at the end of the batch.
  */
 async function writeChunk(
   tx: Queryable,
   repo: RegistryRepository,
-  batchId: number,
+  batch: { id: number; source: string },
   at: Date,
   rows: readonly StagedPerson[],
 ): Promise<{ created: number; staged: number }> {
-  const firstIndex = new Map<string, number>();
-  const firsts: StagedPerson[] = [];
-  rows.forEach((r, i) => {
-    if (!firstIndex.has(r.idHash)) {
-      firstIndex.set(r.idHash, i);
-      firsts.push(r);
-    }
+  const seen = new Set<string>();
+  const firsts = rows.map((r) => {
+    if (r.idHash === null) return true;
+    if (seen.has(r.idHash)) return false;
+    seen.add(r.idHash);
+    return true;
   });
-  if (tx.copyFrom) {
-    return repo.personMerge.writePersonChunkByCopy(
-      tx,
-      batchId,
-      rows,
-      rows.map((r, i) => firstIndex.get(r.idHash) === i),
-      at,
-    );
-  }
-  const made = await repo.personMerge.insertNewPeople(tx, firsts, at);
-  const createdId = new Map(made.map((m) => [m.idHash, m.id]));
-  const provenance: Array<{ entityId: number; rowNo: number; fields: readonly string[] }> = [];
-  const rest: StagedPerson[] = [];
-  rows.forEach((r, i) => {
-    const id = createdId.get(r.idHash);
-    if (id !== undefined && firstIndex.get(r.idHash) === i) {
-      provenance.push({ entityId: id, rowNo: r.rowNo, fields: r.fields });
-    } else rest.push(r);
-  });
-  await repo.batches.insertProvenance(tx, 'person', batchId, provenance);
-  await repo.personMerge.stagePeople(tx, rest);
-  return { created: made.length, staged: rest.length };
+  return repo.personMerge.writePersonChunk(tx, batch, rows, firsts, at);
 }
 
 /**
@@ -124,7 +103,7 @@ export async function importPersonBatch(
     const previous = inflight;
     inflight = (async () => {
       await previous;
-      const r = await writeChunk(tx, repo, input.batchId, input.at, await sealed);
+      const r = await writeChunk(tx, repo, batch, input.at, await sealed);
       total.created += r.created;
       total.merged += chunk.length - r.created;
       stagedRows += r.staged;
@@ -136,12 +115,15 @@ export async function importPersonBatch(
   };
   await repo.personMerge.resetPersonStage(tx);
   if (tx.copyFrom) await repo.personMerge.lockPersonImports(tx);
+  const batch = { id: input.batchId, source: await repo.personMerge.batchSource(tx, input.batchId) };
   try {
     for await (const row of input.rows) {
       if (!headerChecked) {
         headerChecked = true;
         if (!hasIdColumn(row.headers)) {
-          throw RegistryErrors.MissingColumn({ params: { column: 'id_number / 身份证号' } });
+          throw RegistryErrors.MissingColumn({
+            params: { column: 'id_number / 身份证号 / passport / 护照号 / phone / 电话 / address / 地址' },
+          });
         }
       }
       rows++;

@@ -7,7 +7,7 @@ import type { ResidenceType } from './person.types.js';
 export interface PersonSummary {
   id: number;
   nameMasked: string | null;
-  idMasked: string;
+  idMasked: string | null;
   phoneMasked: string | null;
   gender: string | null;
   birthYear: number | null;
@@ -20,7 +20,7 @@ export interface PersonSummary {
 export interface PersonSealed {
   id: number;
   gridCode: string | null;
-  idEnc: string;
+  idEnc: string | null;
   nameEnc: string | null;
   phoneEnc: string | null;
 }
@@ -34,7 +34,7 @@ export class PersonRepository {
     f: { within?: string; limit: number; offset: number },
   ): Promise<{ items: PersonSummary[]; total: number }> {
     const params: unknown[] = [];
-    const where = [scopeSql(scope, 'p.grid_code', params)];
+    const where = ['p.merged_into IS NULL', scopeSql(scope, 'p.grid_code', params)];
     if (f.within) {
       params.push(`${f.within}%`);
       where.push(`p.grid_code LIKE $${params.length}`);
@@ -62,7 +62,7 @@ export class PersonRepository {
       `SELECT p.id, p.name_masked, p.id_masked, p.phone_masked, p.gender, p.birth_year, p.residence_type,
          h.household_no, p.grid_code
        FROM people p LEFT JOIN households h ON h.id = p.household_id
-       WHERE p.id = $1 AND ${scopeSql(scope, 'p.grid_code', params)}`,
+       WHERE p.id = $1 AND p.merged_into IS NULL AND ${scopeSql(scope, 'p.grid_code', params)}`,
       params,
     );
     return rows[0] ? toPerson(rows[0]) : undefined;
@@ -74,12 +74,12 @@ export class PersonRepository {
     const { rows } = await q.query<{
       id: number;
       grid_code: string | null;
-      id_enc: string;
+      id_enc: string | null;
       name_enc: string | null;
       phone_enc: string | null;
     }>(
       `SELECT id, grid_code, id_enc, name_enc, phone_enc FROM people p
-       WHERE p.id = $1 AND ${scopeSql(scope, 'p.grid_code', params)}`,
+       WHERE p.id = $1 AND p.merged_into IS NULL AND ${scopeSql(scope, 'p.grid_code', params)}`,
       params,
     );
     const r = rows[0];
@@ -88,9 +88,12 @@ export class PersonRepository {
       : undefined;
   }
 
-  /** A person by identity-number hash (exact lookup without decrypting anything). */
+  /** A person by identity-number hash (the survivor when that person was merged) (exact lookup without decrypting anything). */
   async findPersonIdByHash(q: Queryable, idHash: string): Promise<number | undefined> {
-    const { rows } = await q.query<{ id: number }>('SELECT id FROM people WHERE id_hash = $1', [idHash]);
+    const { rows } = await q.query<{ id: number }>(
+      'SELECT coalesce(merged_into, id) AS id FROM people WHERE id_hash = $1',
+      [idHash],
+    );
     return rows[0]?.id;
   }
 }
@@ -98,7 +101,7 @@ export class PersonRepository {
 interface PersonRow {
   id: number;
   name_masked: string | null;
-  id_masked: string;
+  id_masked: string | null;
   phone_masked: string | null;
   gender: string | null;
   birth_year: number | null;

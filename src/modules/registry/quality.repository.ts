@@ -56,7 +56,7 @@ export class QualityRepository {
                 count(*) FILTER (WHERE phone_hash IS NULL)::int AS missing_phone,
                 count(*) FILTER (WHERE residence_type IS NULL)::int AS missing_residence,
                 count(*) FILTER (WHERE household_id IS NULL)::int AS without_household
-              FROM people WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
+              FROM people WHERE merged_into IS NULL AND grid_code IN (SELECT code FROM g) GROUP BY grid_code),
        pt AS (SELECT grid_code, count(*)::int AS n FROM city_parts WHERE grid_code IN (SELECT code FROM g) GROUP BY grid_code),
        cf AS (SELECT grid_code, count(*)::int AS n FROM registry_conflicts
               WHERE status = 'open' AND grid_code IN (SELECT code FROM g) GROUP BY grid_code)

@@ -26,4 +26,24 @@ export const RegistryErrors = {
     'zh-CN': '待处理的数据冲突 {id} 不存在',
     en: 'No open data conflict {id}',
   }),
+  PairNotFound: defineError('LINKAGE_PAIR_NOT_FOUND', 'not_found', {
+    'zh-CN': '待审核的记录对 {id} 不存在',
+    en: 'Review pair {id} does not exist',
+  }),
+  PairAlreadyResolved: defineError('LINKAGE_PAIR_RESOLVED', 'conflict', {
+    'zh-CN': '记录对 {id} 已处理（{status}），当前状态见 details',
+    en: 'Pair {id} is already resolved ({status}); details holds its current state',
+  }),
+  DifferentIdNumbers: defineError('LINKAGE_DIFFERENT_ID_NUMBERS', 'conflict', {
+    'zh-CN': '两人持有不同的有效身份证号，不能合并',
+    en: 'The two people hold different valid ID numbers and cannot be merged',
+  }),
+  MergeNotFound: defineError('PERSON_MERGE_NOT_FOUND', 'not_found', {
+    'zh-CN': '合并记录 {id} 不存在',
+    en: 'Merge {id} does not exist',
+  }),
+  UnmergeBlocked: defineError('PERSON_UNMERGE_BLOCKED', 'conflict', {
+    'zh-CN': '合并 {id} 无法撤销：{reason}',
+    en: 'Merge {id} cannot be undone: {reason}',
+  }),
 } as const;

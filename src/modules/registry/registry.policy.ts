@@ -12,3 +12,12 @@ export const personPolicy = new Policy<InArea>('person')
 
 /** Base-data imports change many records at once: city admins only. */
 export const registryImportPolicy = new Policy('registry_import').allow(['admin'], ['import']);
+
+/**
+ * Entity resolution (who is the same person across department files): the registry officer of an
+ * area — an admin or supervisor holding a grant there — reviews the uncertain pairs of that area
+ * and sees both records masked; runs and unmerges are admin work, over the admin's own areas.
+ */
+export const linkagePolicy = new Policy<InArea>('person_linkage')
+  .allow(['admin'], ['run', 'review', 'unmerge', 'read'], inScope)
+  .allow(['supervisor'], ['review', 'read'], inScope);

@@ -23,7 +23,9 @@ const FileKind = Type.Union(
 const PersonDto = Type.Object({
   id: Type.Integer(),
   name: Nullable(Type.String({ description: 'Masked (surname only)' })),
-  idNumber: Type.String({ description: 'Masked (first and last character)' }),
+  idNumber: Nullable(
+    Type.String({ description: 'Masked (first and last character); null without a number' }),
+  ),
   phone: Nullable(Type.String({ description: 'Masked (138****5678)' })),
   gender: Nullable(Type.String()),
   birthYear: Type.Union([Type.Integer(), Type.Null()]),
@@ -273,7 +275,7 @@ export function registryRoutes(app: TypedApp, registry: RegistryService): void {
           200: Type.Object({
             id: Type.Integer(),
             name: Type.Optional(Nullable(Type.String())),
-            idNumber: Type.Optional(Type.String()),
+            idNumber: Type.Optional(Nullable(Type.String())),
             phone: Type.Optional(Nullable(Type.String())),
           }),
         },

@@ -43,7 +43,7 @@ export interface ImportReport {
 export interface RevealedPerson {
   id: number;
   name: string | null;
-  idNumber: string;
+  idNumber: string | null;
   phone: string | null;
 }
 
@@ -329,7 +329,7 @@ export class RegistryService {
       const c = this.deps.cipher;
       const out: Partial<RevealedPerson> & { id: number } = { id };
       if (input.fields.includes('name')) out.name = sealed.nameEnc ? c.decrypt(sealed.nameEnc) : null;
-      if (input.fields.includes('idNumber')) out.idNumber = c.decrypt(sealed.idEnc);
+      if (input.fields.includes('idNumber')) out.idNumber = sealed.idEnc ? c.decrypt(sealed.idEnc) : null;
       if (input.fields.includes('phone')) out.phone = sealed.phoneEnc ? c.decrypt(sealed.phoneEnc) : null;
       await this.deps.audit.record(tx, {
         actor,
