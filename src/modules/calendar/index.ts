@@ -9,4 +9,4 @@ export { calendarReader } from './calendar.repository.js';
 export { CalendarService } from './calendar.service.js';
 export { FALLBACK_CALENDAR } from './city-calendar.js';
 export type { CalendarSpec, DeadlineMode } from './working-calendar.js';
-export { addDeadlineMinutes, deadlineMinutesUsed, trafficLight } from './working-calendar.js';
+export { addDeadlineMinutes, deadlineMinutesUsed, isWorkingDay, trafficLight } from './working-calendar.js';

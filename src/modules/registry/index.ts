@@ -10,6 +10,7 @@ export { linkRecords, pairwiseScores, prepareRecords } from './linkage/link.js';
 export type { Rejection } from './person.types.js';
 export { openBatch, registryDemoStep } from './registry.demo.js';
 export { RegistryErrors } from './registry.errors.js';
+export type { RegistryImported } from './registry.events.js';
 export { register } from './registry.module.js';
 export { RegistryService } from './registry.service.js';
 export type { ImportBatches } from './registry-batch.repository.js';
