@@ -13,6 +13,7 @@ import type { TypedApp } from '../kernel/http.js';
 import { FieldCipher } from '../lib/privacy.js';
 import * as audit from '../modules/audit/index.js';
 import * as calendar from '../modules/calendar/index.js';
+import * as care from '../modules/care/index.js';
 import * as cases from '../modules/cases/index.js';
 import * as dashboard from '../modules/dashboard/index.js';
 import * as devices from '../modules/devices/index.js';
@@ -50,6 +51,17 @@ export function createServices(ctx: AppContext) {
     events,
   });
   const caseSupport = caseServices.support;
+  const careServices = care.createCareServices({
+    db: ctx.db,
+    clock: ctx.clock,
+    audit: auditService,
+    cipher,
+    calendar: calendar.calendarReader(),
+    inbox: notificationServices.writer,
+    intake: caseServices.intake,
+    events,
+    onError: (err) => ctx.log.error({ err }, 'care schedule pass failed'),
+  });
   return {
     cipher,
     /** The case loop; its deadline scheduler is started by `serve` (tests call runOnce). */
@@ -78,7 +90,14 @@ export function createServices(ctx: AppContext) {
     locate,
     grid: new grid.GridService(ctx.db, { audit: auditService, locate, clock: ctx.clock }),
     gridMembers: new grid.GridMemberService(ctx.db, { audit: auditService, clock: ctx.clock }),
-    indicators: new indicators.IndicatorService({ db: ctx.db, clock: ctx.clock, audit: auditService }),
+    indicators: new indicators.IndicatorService({
+      db: ctx.db,
+      clock: ctx.clock,
+      audit: auditService,
+      visits: careServices.coverage,
+    }),
+    /** Special-group care: cohorts, visits, coverage; its schedule is started by `serve`. */
+    care: careServices,
     taxonomy: new taxonomy.TaxonomyService({ db: ctx.db, audit: auditService, cache: caseSupport }),
     routingRules: new routing.RoutingRuleService({ db: ctx.db, audit: auditService, cache: caseSupport }),
     calendar: new calendar.CalendarService({
@@ -87,7 +106,13 @@ export function createServices(ctx: AppContext) {
       cache: caseSupport,
       clock: ctx.clock,
     }),
-    registry: new registry.RegistryService(ctx.db, { audit: auditService, cipher, clock: ctx.clock, locate }),
+    registry: new registry.RegistryService(ctx.db, {
+      audit: auditService,
+      cipher,
+      clock: ctx.clock,
+      locate,
+      events,
+    }),
     open311: open311.createOpen311Services(ctx, { audit: auditService, locate, intake: caseServices.intake }),
     iot: devices.createDeviceServices(ctx, { audit: auditService, locate, intake: caseServices.intake }),
     parts: new parts.PartsService(ctx.db, { audit: auditService, locate, clock: ctx.clock }),
@@ -111,6 +136,7 @@ export async function registerRoutes(app: TypedApp, s: Services, ctx: AppContext
   identity.register(app, s);
   grid.register(app, { grid: s.grid, locate: s.locate, members: s.gridMembers });
   registry.register(app, { registry: s.registry });
+  care.register(app, { care: s.care });
   parts.register(app, { parts: s.parts });
   cases.register(app, ctx, { cases: s.cases, cipher: s.cipher });
   indicators.register(app, { indicators: s.indicators });

@@ -10,4 +10,4 @@ export { CalendarService } from './calendar.service.js';
 export { COVERAGE_DAYS, parseHolidayFile } from './calendar-coverage.js';
 export { FALLBACK_CALENDAR } from './city-calendar.js';
 export type { CalendarSpec, DeadlineMode } from './working-calendar.js';
-export { addDeadlineMinutes, deadlineMinutesUsed, trafficLight } from './working-calendar.js';
+export { addDeadlineMinutes, deadlineMinutesUsed, isWorkingDay, trafficLight } from './working-calendar.js';

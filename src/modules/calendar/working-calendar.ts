@@ -139,6 +139,11 @@ function isWorkday(c: Compiled, day: number): boolean {
   return c.overrides.get(day) ?? c.workWeekday[isoWeekday(day)] === true;
 }
 
+/** True when the CST calendar date 'YYYY-MM-DD' is a workday (weekly rule, holidays, make-up days). */
+export function isWorkingDay(spec: CalendarSpec, date: string): boolean {
+  return isWorkday(compile(spec), parseDayNumber(date));
+}
+
 /** Milliseconds worked on `day` within local offsets [fromOff, toOff). */
 function workedWithin(c: Compiled, fromOff: number, toOff: number): number {
   let sum = 0;

@@ -380,6 +380,63 @@ export function caseCountsNeeded(): Map<string, CaseCount> {
   return out;
 }
 
+/**
+ * What a care visit task (special-group care, src/modules/care) shows in the period: the one
+ * indicator that counts VISITS, not cases. A task is due on its due day; it was done on time
+ * when the member was visited on or before that day. Counted by the care module's
+ * VisitCoverageReader over `care_visit_tasks`; visits carry no department.
+ */
+export const VISIT_FACTS = ['visit_due', 'visit_on_time'] as const;
+/** A fact about one visit task in the period. */
+export type VisitFact = (typeof VISIT_FACTS)[number];
+
+/** What each visit fact means, in words. */
+export const VISIT_FACT_TEXT: Readonly<Record<VisitFact, { zh: string; en: string }>> = {
+  visit_due: { zh: '走访任务的应走访日在期内', en: 'a visit task whose due day lies in the period' },
+  visit_on_time: {
+    zh: '期内应走访，且在应走访日当天或之前完成走访',
+    en: 'due in the period and visited on or before its due day',
+  },
+};
+
+/** An indicator over visit tasks (same shape as the case indicators, over visit facts). */
+export interface VisitIndicatorDefinition extends Omit<IndicatorDefinition, 'numerator' | 'population'> {
+  readonly subject: 'visit';
+  readonly numerator: Readonly<Partial<Record<VisitFact, number>>>;
+  readonly population: readonly VisitFact[];
+}
+
+/** The visit indicators (reported when the care module is wired in). */
+export const VISIT_INDICATORS: readonly VisitIndicatorDefinition[] = [
+  {
+    code: 'visit_coverage_rate',
+    subject: 'visit',
+    nameZh: '重点人群走访覆盖率',
+    nameEn: 'Care visit coverage',
+    kind: 'ratio',
+    numerator: { visit_on_time: 1 },
+    population: ['visit_due'],
+    definitionZh: '期内按时完成（应走访日当天或之前）的走访任务数 ÷ 应走访日在期内的走访任务数；不区分部门。',
+    definitionEn:
+      'Visit tasks done on time (on or before their due day) ÷ visit tasks due in the period; visits have no department.',
+  },
+];
+
+/** The visit indicators from the period's counts; the rate lies in [0, 1], null when nothing was due. */
+export function computeVisitIndicators(counts: { due: number; onTime: number }): IndicatorValue[] {
+  return VISIT_INDICATORS.map((d) => ({
+    code: d.code,
+    nameZh: d.nameZh,
+    nameEn: d.nameEn,
+    kind: d.kind,
+    numerator: counts.onTime,
+    denominator: counts.due,
+    value: counts.due === 0 ? null : round(counts.onTime / counts.due),
+    definitionZh: d.definitionZh,
+    definitionEn: d.definitionEn,
+  }));
+}
+
 /** One computed indicator, with its written definition (shown next to the figure). */
 export interface IndicatorValue {
   code: string;

@@ -10,6 +10,7 @@ import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { definedFields } from '../../lib/defined.js';
 import { text } from '../../lib/errors.js';
+import type { VisitCoverageReader } from '../care/index.js';
 import { actorColumns, localDay, metricsOfEvent } from '../cases/index.js';
 import { IndicatorErrors } from './indicator.errors.js';
 import { indicatorPolicy } from './indicator.policy.js';
@@ -21,9 +22,12 @@ import {
   caseCountsNeeded,
   computeComposites,
   computeIndicators,
+  computeVisitIndicators,
   INDICATORS,
   type IndicatorDefinition,
   type IndicatorValue,
+  VISIT_FACT_TEXT,
+  VISIT_INDICATORS,
 } from './indicator-definitions.js';
 
 /** What an indicator query asks for. */
@@ -86,8 +90,8 @@ export interface DefinitionsReport {
       numerator: Record<string, number>;
     }
   >;
-  /** What each fact an indicator counts means. */
-  facts: typeof CASE_FACT_TEXT;
+  /** What each fact an indicator counts means (case facts and visit facts). */
+  facts: typeof CASE_FACT_TEXT & typeof VISIT_FACT_TEXT;
   composites: Array<(typeof COMPOSITES)[number] & { defaultWeights: Record<string, number> }>;
 }
 
@@ -99,7 +103,13 @@ const MAX_PERIOD_DAYS = 400;
 export class IndicatorService {
   private readonly repo = new IndicatorRepository();
 
-  constructor(private readonly deps: { db: Db; clock: Clock; audit: AuditWriter }) {}
+  /**
+   * `visits` (the care module's reader) adds `visit_coverage_rate`; without it (tools, older
+   * tests) the report holds the case indicators only.
+   */
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; audit: AuditWriter; visits?: VisitCoverageReader },
+  ) {}
 
   /** The indicators of an area (whole city when `within` is omitted) for a department and period. */
   async compute(actor: Actor, query: IndicatorQuery): Promise<IndicatorReport> {
@@ -116,7 +126,20 @@ export class IndicatorService {
       this.repo.caseCounts(db, filter, caseCountsNeeded()),
       this.repo.weights(db),
     ]);
-    return reportOf(query, totals, counts, weights);
+    const report = reportOf(query, totals, counts, weights);
+    if (this.deps.visits) {
+      // Visits have no department: with a department filter nothing is due (null).
+      const v =
+        query.department !== undefined
+          ? { due: 0, onTime: 0 }
+          : await this.deps.visits.visitCounts(db, {
+              ...definedFields({ within: query.within }),
+              from: query.from,
+              to: query.to,
+            });
+      report.indicators.push(...computeVisitIndicators(v));
+    }
+    return report;
   }
 
   /** Per-person counts of what staff did in an area and period (event log; optional drill-down). */
@@ -152,12 +175,12 @@ export class IndicatorService {
   async definitions(): Promise<DefinitionsReport> {
     const weights = await this.repo.weights(this.deps.db);
     return {
-      indicators: INDICATORS.map((d) => ({
+      indicators: [...INDICATORS, ...VISIT_INDICATORS].map((d) => ({
         ...d,
-        numerator: { ...d.numerator },
+        numerator: { ...d.numerator } as Record<string, number>,
         population: [...d.population],
       })),
-      facts: CASE_FACT_TEXT,
+      facts: { ...CASE_FACT_TEXT, ...VISIT_FACT_TEXT },
       composites: COMPOSITES.map((c) => ({
         ...c,
         weights: weights.get(c.code) ?? { ...c.weights },

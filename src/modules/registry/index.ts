@@ -17,6 +17,7 @@ export type { Rejection } from './person.types.js';
 export { RECORD_SPECS, recordKindOf } from './record-kinds.js';
 export { openBatch, registryDemoStep } from './registry.demo.js';
 export { RegistryErrors } from './registry.errors.js';
+export type { RegistryImported } from './registry.events.js';
 export { register } from './registry.module.js';
 export type { RegistryFileKind } from './registry.service.js';
 export { RegistryService } from './registry.service.js';

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
+import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
 import { definedFields } from '../../lib/defined.js';
@@ -60,6 +61,8 @@ export interface RegistryServiceDeps {
    * (tools, older tests) the service builds its own over the same database on first use.
    */
   locate?: LocateService;
+  /** Where `registry.imported` is published, in the import's transaction (care recomputes its cohorts). */
+  events?: DomainEvents;
 }
 
 /** Every kind a department file can carry. */
@@ -272,6 +275,12 @@ export class RegistryService {
         conflicts: merge.conflicts,
         rejected,
       },
+    });
+    await this.deps.events?.publish(tx, 'registry.imported', {
+      batchId,
+      kind: b.kind,
+      source: input.source,
+      at: this.deps.clock.now(),
     });
     return {
       batchId,
