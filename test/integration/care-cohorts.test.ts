@@ -334,7 +334,7 @@ describeEachDriver('care cohorts', (t) => {
       `SELECT c.label_enc, c.rule_enc, m.reason_enc FROM care_cohorts c LEFT JOIN care_manual_members m ON m.cohort_id = c.id`,
     );
     const text = JSON.stringify(rows);
-    for (const clear of ['独居老人', '测试人群', '社区走访发现', 'lives_alone', 'age'])
+    for (const clear of ['独居老人', '测试人群', '社区走访发现', 'lives_alone', '"field"'])
       expect(text).not.toContain(clear);
     const flags = JSON.stringify((await db.query('SELECT * FROM care_person_flags LIMIT 50')).rows);
     for (const f of CARE_FLAGS) expect(flags).not.toContain(f);

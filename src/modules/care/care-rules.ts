@@ -57,12 +57,11 @@ const Leaf = Type.Object(
       description: `One of ${Object.keys(RULE_FIELDS).join(', ')}`,
     }),
     op: Type.Union(OPS.map((o) => Type.Literal(o))),
-    value: Type.Union([
-      Type.Number(),
-      Type.Boolean(),
-      Type.String({ maxLength: 40 }),
-      Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 10 }),
-    ]),
+    // Any JSON value: its type depends on the field, so checkRule judges it (a union of types here
+    // would let Ajv's type coercion turn `true` into 1 before the check sees it).
+    value: Type.Unknown({
+      description: 'A number, true/false, a value or a list of values, as the field needs',
+    }),
   },
   { additionalProperties: false },
 );

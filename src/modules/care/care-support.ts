@@ -1,4 +1,4 @@
-import type { Db } from '../../db/db.js';
+import type { Db, Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { InboxWriter } from '../../kernel/inbox.js';
@@ -59,8 +59,8 @@ export class CareSupport {
   }
 
   /** The actor's active cohort grants (none for anonymous; system actors need none). */
-  async grantsOf(actor: Actor): Promise<CareGrant[]> {
-    return actor.kind === 'user' ? this.repo.grantsOf(this.deps.db, actor.userId) : [];
+  async grantsOf(actor: Actor, q: Queryable = this.deps.db): Promise<CareGrant[]> {
+    return actor.kind === 'user' ? this.repo.grantsOf(q, actor.userId) : [];
   }
 
   /** True when the actor manages the cohort (an admin whose area covers the cohort's area). */

@@ -42,8 +42,10 @@ export interface VisitInput {
   needs?: string;
   notes?: string;
   photoId?: number;
-  /** Raise a case for the needs found (needs required). */
+  /** Raise a case for the needs found (needs and caseCategory required). */
   createCase?: boolean;
+  /** The taxonomy category of that case (a worker's report always names one). */
+  caseCategory?: string;
 }
 
 /** A visit as the API shows it; notes are null (masked) unless the reader holds the cohort grant. */
@@ -259,7 +261,7 @@ export class CareVisitService {
     const person = await this.s.repo.personGrid(tx, personId);
     const cohort = await this.s.repo.getCohort(tx, cohortId);
     if (!person || !cohort || person.gridCode === null) throw notFound();
-    const grants = await this.s.grantsOf(actor);
+    const grants = await this.s.grantsOf(actor, tx);
     const staffs =
       actor.kind === 'system' ||
       (actor.kind === 'user' &&
@@ -334,6 +336,8 @@ export class CareVisitService {
   async submit(actor: Actor, input: VisitInput): Promise<{ visit: VisitView; replayed: boolean }> {
     careVisitPolicy.assertPermits(actor, 'visit');
     if (actor.kind !== 'user') refuse(actor);
+    if (input.createCase && !input.needs) throw CareErrors.CaseNeeds({ field: 'body/needs' });
+    if (input.createCase && !input.caseCategory) throw CareErrors.CaseNeeds({ field: 'body/caseCategory' });
     const { idempotencyKey, ...content } = input;
     const requestHash = hashVisit(content);
     const day = input.visitedOn ?? this.today();
@@ -424,6 +428,8 @@ export class CareVisitService {
       lat: place.lat,
       ...(place.address ? { address: place.address } : {}),
       description: input.needs,
+      ...(input.caseCategory ? { categoryCode: input.caseCategory } : {}),
+      ...(input.photoId !== undefined ? { photoIds: [input.photoId] } : {}),
       externalRef: `care-visit:${visit.id}`,
     });
     await this.db.transaction(async (tx) => {

@@ -30,6 +30,10 @@ export const CareErrors = {
     'zh-CN': '走访任务 {id} 不属于该人员和人群',
     en: 'Visit task {id} is not for this person and cohort',
   }),
+  CaseNeeds: defineError('CARE_CASE_NEEDS', 'invalid', {
+    'zh-CN': '发现需求并立案时必须填写需求内容和案件类别',
+    en: 'Raising a case for a need requires the needs text and a case category',
+  }),
   IdempotencyMismatch: defineError('CARE_IDEMPOTENCY_MISMATCH', 'conflict', {
     'zh-CN': '幂等键 {key} 已用于内容不同的走访记录',
     en: 'Idempotency key {key} was already used for a different visit',

@@ -599,6 +599,9 @@ export function careRoutes(app: TypedApp, s: { cohorts: CareCohortService; visit
             notes: Type.Optional(FreeText),
             photoId: Type.Optional(Id),
             createCase: Type.Optional(Type.Boolean()),
+            caseCategory: Type.Optional(
+              Type.String({ pattern: '^[EPH][0-9]{2,6}$', description: 'Taxonomy code of the case' }),
+            ),
           },
           { additionalProperties: false },
         ),
