@@ -193,8 +193,8 @@ const TABLE: Record<string, Row> = {
   'POST /api/admin/care/flags/import': row(ADMIN_ONLY),
   'PUT /api/admin/care/cohorts/:id/plan': row(ADMIN_ONLY),
   'POST /api/admin/care/tasks/generate': row(ADMIN_ONLY),
-  'GET /api/care/visits/mine': row(['grid_worker'], () => ({ url: '/api/care/visits/mine' })),
-  'POST /api/care/visits': row(['grid_worker']),
+  'GET /api/care/visits/mine': row(['grid_worker', 'admin'], () => ({ url: '/api/care/visits/mine' })),
+  'POST /api/care/visits': row(['grid_worker', 'admin']),
   'GET /api/care/coverage': row(['dispatcher', 'supervisor', 'admin'], () => ({
     url: '/api/care/coverage?level=street&from=2026-01-01&to=2026-01-31',
   })),

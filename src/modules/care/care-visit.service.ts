@@ -568,6 +568,12 @@ export class CareVisitService {
   ): Promise<{ level: CoverageLevel; from: string; to: string; items: CoverageRow[]; total: CoverageRow }> {
     careCoveragePolicy.assertPermits(actor, 'read');
     if (q.within !== undefined) careCoveragePolicy.assert(actor, 'read', { areaCode: q.within });
+    for (const [key, day] of [
+      ['from', q.from],
+      ['to', q.to],
+    ] as const)
+      if (!isCalendarDay(day))
+        throw CareErrors.BadPeriod({ params: { from: q.from, to: q.to }, field: `querystring/${key}` });
     const today = this.today();
     // Days are YYYY-MM-DD strings: the earlier of the two (a task due tomorrow is not due yet).
     const to = [q.to, today].sort()[0]!;
@@ -592,4 +598,10 @@ export class CareVisitService {
       total: { code: q.within ?? '', due, onTime, rate: rate(due, onTime) },
     };
   }
+}
+
+/** True for a YYYY-MM-DD that names a real day of the Gregorian calendar (not 2026-02-30). */
+function isCalendarDay(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

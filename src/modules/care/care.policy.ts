@@ -11,8 +11,16 @@ export const careAdminPolicy = new Policy<InArea>('care_cohort').allow(
   inScope,
 );
 
-/** Visits: grid workers in their area (and, checked in SQL, only in the grids they staff). */
-export const careVisitPolicy = new Policy<InArea>('care_visit').allow(['grid_worker'], ['visit'], inScope);
+/**
+ * Visits: grid workers in their area — and, checked in SQL, only in the grids they staff. An admin
+ * passes this gate (a request is validated like any other) but staffs no grid unless made a grid
+ * member, so finds no member to visit (404).
+ */
+export const careVisitPolicy = new Policy<InArea>('care_visit').allow(
+  ['grid_worker', 'admin'],
+  ['visit'],
+  inScope,
+);
 
 /** Member lists and visit notes need, on top of a staff role in the area, a cohort grant (care_grants). */
 export const careMemberPolicy = new Policy<InArea>('care_member').allow(
