@@ -1,4 +1,5 @@
 import { systemActor } from '../../kernel/actor.js';
+import { PeriodicPass } from '../../kernel/periodic-pass.js';
 import type { CareCohortService, RecomputeReport } from './care-cohort.service.js';
 import type { CareSupport } from './care-support.js';
 import type { CareVisitService } from './care-visit.service.js';
@@ -19,35 +20,25 @@ export interface CarePassReport {
  * and row-locked, so several nodes may run it; passes of one node never overlap.
  */
 export class CareScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly s: CareSupport,
     private readonly cohorts: CareCohortService,
     private readonly visits: CareVisitService,
-    private readonly onError?: (err: unknown) => void,
-  ) {}
+    onError?: (err: unknown) => void,
+  ) {
+    this.passes = new PeriodicPass(() => this.runOnce(), onError);
+  }
 
   /** A pass every `intervalMs`, the first one interval after start. */
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.onError?.(err))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, intervalMs);
-    this.timer.unref();
+    this.passes.start(intervalMs);
   }
 
   /** Stops the timer and waits for a pass in progress (app close). */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass at the clock's now. */

@@ -15,6 +15,7 @@
 import { type Actor, systemActor } from '../../kernel/actor.js';
 import { AREA_CODE_LENGTH } from '../../kernel/area-code.js';
 import type { Audience } from '../../kernel/inbox.js';
+import { PeriodicPass } from '../../kernel/periodic-pass.js';
 import {
   type CalendarSpec,
   type DeadlineMode,
@@ -96,8 +97,7 @@ export class DeadlineScheduler {
   private readonly pageSize: number;
   private readonly concurrency: number;
   private readonly secondLevelFactor: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly s: CaseSupport,
@@ -108,6 +108,10 @@ export class DeadlineScheduler {
     this.pageSize = opts.pageSize ?? 500;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.secondLevelFactor = opts.secondLevelFactor ?? 2;
+    this.passes = new PeriodicPass(
+      () => this.runOnce(),
+      (err) => opts.onError?.(err),
+    );
   }
 
   /**
@@ -115,25 +119,12 @@ export class DeadlineScheduler {
    * right away; a pass never overlaps the previous one.
    */
   start(intervalMs: number = this.intervalMs): void {
-    if (this.timer) return;
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.opts.onError?.(err))
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-    tick();
+    this.passes.start(intervalMs, { immediately: true });
   }
 
   /** Stops the timer and waits for a pass in progress to finish (app close, shutdown). */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One full pass over the running clocks at `now` (tests call it directly with a fixed time). */

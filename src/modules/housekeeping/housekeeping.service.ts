@@ -29,9 +29,11 @@
  * LOCKED, a file someone else deleted first is simply missing. One audit record per run that
  * deleted anything (`housekeeping.run`, counts in details).
  */
+
 import type { Db } from '../../db/db.js';
 import { systemActor } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
+import { PeriodicPass } from '../../kernel/periodic-pass.js';
 import type { Clock } from '../../lib/clock.js';
 import type { PhotoStore } from '../photos/index.js';
 import { HousekeepingRepository } from './housekeeping.repository.js';
@@ -85,12 +87,15 @@ export const HOUSEKEEPING_ACTOR = systemActor('housekeeping');
 export class HousekeepingService {
   private readonly repo: HousekeepingRepository;
   private readonly chunkSize: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly passes: PeriodicPass;
 
   constructor(private readonly d: HousekeepingDeps) {
     this.repo = d.repo ?? new HousekeepingRepository();
     this.chunkSize = Math.max(1, d.chunkSize ?? 10_000);
+    this.passes = new PeriodicPass(
+      () => this.runOnce(),
+      (err) => d.onError?.(err),
+    );
   }
 
   /**
@@ -98,23 +103,12 @@ export class HousekeepingService {
    * has nothing urgent to clean, and a test server never runs one); passes never overlap.
    */
   start(intervalMs: number): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.d.onError?.(err))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, intervalMs);
-    this.timer.unref();
+    this.passes.start(intervalMs);
   }
 
   /** Stops the timer and waits for a pass in progress to finish (app close, shutdown). */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One full pass at the clock's now; safe to run on several nodes at once and repeatedly. */
