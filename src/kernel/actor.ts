@@ -103,3 +103,10 @@ export const CLI_ACTOR: Actor = systemActor('cli', 'cli');
 export function actingFrom(actor: Actor, origin: ActorOrigin): Actor {
   return { ...actor, origin };
 }
+
+/** The actor as audit details, histories and tables name it (`user:<id>`, `system:<name>`; never a personal name). */
+export function actorLabel(actor: Actor): string {
+  if (actor.kind === 'user') return `user:${actor.userId}`;
+  if (actor.kind === 'system') return `system:${actor.name}`;
+  return 'anonymous';
+}

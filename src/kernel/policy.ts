@@ -30,6 +30,11 @@ export interface InArea {
   areaCode: string | null;
 }
 
+/** The refusal for an actor not allowed: UNAUTHENTICATED when anonymous, FORBIDDEN otherwise. */
+export function refusal(actor: Actor): Error {
+  return actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
+}
+
 /** True when `code` lies inside `scope` (codes are hierarchical prefixes; null scope = whole city). */
 export function codeWithin(scope: string | null, code: string | null): boolean {
   if (scope === null) return true;
@@ -99,7 +104,7 @@ export class Policy<R = unknown> {
     if (this.can(actor, action, resource)) return;
     if (actor.kind === 'anonymous') throw CommonErrors.Unauthenticated();
     if (notFoundInstead) throw notFoundInstead();
-    throw CommonErrors.Forbidden();
+    throw refusal(actor);
   }
 
   /**
@@ -120,8 +125,7 @@ export class Policy<R = unknown> {
   /** Throws UNAUTHENTICATED/FORBIDDEN unless permits(): the service's first line for scoped reads. */
   assertPermits(actor: Actor, action: string): void {
     if (this.permits(actor, action)) return;
-    if (actor.kind === 'anonymous') throw CommonErrors.Unauthenticated();
-    throw CommonErrors.Forbidden();
+    throw refusal(actor);
   }
 
   /**

@@ -2,9 +2,11 @@
  * Cohorts (重点人群): definitions by rule, manual additions, membership recomputation with its
  * history, department flag imports, cohort grants and the audited member lists and exports.
  */
+
 import type { Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
-import { type AreaScope, codeWithin } from '../../kernel/policy.js';
+import { actorLabel } from '../../kernel/actor.js';
+import { type AreaScope, codeWithin, refusal } from '../../kernel/policy.js';
 import { CareErrors } from './care.errors.js';
 import { careAdminPolicy, memberScope } from './care.policy.js';
 import type { CohortRow, MemberRow } from './care.repository.js';
@@ -16,7 +18,7 @@ import {
   flagHashInput,
   ruleSql,
 } from './care-rules.js';
-import { actorLabel, type CareSupport, refuse } from './care-support.js';
+import type { CareSupport } from './care-support.js';
 
 /** A cohort as the API shows it; `label` is null (masked) unless the reader may see it. */
 export interface CohortView {
@@ -149,7 +151,7 @@ export class CareCohortService {
 
   /** Cohorts the actor manages or holds a grant for; labels masked where the actor may not see them. */
   async list(actor: Actor): Promise<CohortView[]> {
-    if (actor.kind === 'anonymous') refuse(actor);
+    if (actor.kind === 'anonymous') throw refusal(actor);
     const grants = await this.s.grantsOf(actor);
     const scope = careAdminPolicy.scopeFor(actor, 'read');
     const rows = await this.s.repo.listCohorts(
@@ -162,7 +164,7 @@ export class CareCohortService {
 
   /** One cohort (404 unless the actor manages it or holds a grant for it). */
   async get(actor: Actor, id: number): Promise<CohortView> {
-    if (actor.kind === 'anonymous') refuse(actor);
+    if (actor.kind === 'anonymous') throw refusal(actor);
     const grants = await this.s.grantsOf(actor);
     const c = await this.s.repo.getCohort(this.db, id);
     if (!c || !(actor.kind === 'system' || this.s.manages(actor, c) || grants.some((g) => g.cohortId === id)))
@@ -458,7 +460,7 @@ export class CareCohortService {
     cohortId: number,
     action: 'read' | 'export',
   ): Promise<{ cohort: CohortRow; scope: AreaScope; label: string | null }> {
-    if (actor.kind === 'anonymous') refuse(actor);
+    if (actor.kind === 'anonymous') throw refusal(actor);
     const grants = await this.s.grantsOf(actor);
     const cohort = await this.s.repo.getCohort(this.db, cohortId);
     const scope = memberScope(actor, grants, cohortId, action);

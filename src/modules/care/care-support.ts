@@ -4,7 +4,6 @@ import type { AuditWriter } from '../../kernel/audit.js';
 import type { InboxWriter } from '../../kernel/inbox.js';
 import { codeWithin } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
-import { CommonErrors } from '../../lib/errors.js';
 import { type FieldCipher, redactFreeText } from '../../lib/privacy.js';
 import type { CalendarReader } from '../calendar/index.js';
 import type { CaseServices } from '../cases/index.js';
@@ -33,20 +32,6 @@ export interface CareDeps {
   /** Case intake, for "needs found → new case". */
   intake?: Pick<CaseServices['intake'], 'report'>;
   settings?: Partial<CareSettings>;
-}
-
-/** The actor as membership history and tables name it (never a personal name). */
-export function actorLabel(actor: Actor): string {
-  return actor.kind === 'user'
-    ? `user:${actor.userId}`
-    : actor.kind === 'system'
-      ? `system:${actor.name}`
-      : 'anonymous';
-}
-
-/** UNAUTHENTICATED for anonymous callers, FORBIDDEN otherwise. */
-export function refuse(actor: Actor): never {
-  throw actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
 }
 
 /** The shared parts of the care services: deps, the repository, grants and label presentation. */

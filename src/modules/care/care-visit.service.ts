@@ -8,17 +8,20 @@
  * member who left the cohort is kept and flagged; "needs found" raises one case through the
  * case intake (key `care-visit:<id>`), linked to the visit.
  */
+
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import { actorLabel } from '../../kernel/actor.js';
 import { canonicalJson } from '../../kernel/canonical-json.js';
+import { refusal } from '../../kernel/policy.js';
 import { FALLBACK_CALENDAR, isWorkingDay } from '../calendar/index.js';
 import { localDay } from '../cases/index.js';
 import { CareErrors } from './care.errors.js';
 import { careAdminPolicy, careCoveragePolicy, careMemberPolicy, careVisitPolicy } from './care.policy.js';
 import type { TaskRow, VisitRow } from './care.repository.js';
 import { addDays, balanceDays, type Frequency, periodOf, workingDaysBetween } from './care-periods.js';
-import { actorLabel, type CareSupport, refuse } from './care-support.js';
+import type { CareSupport } from './care-support.js';
 
 /** Fields a visit form may carry (the plan picks which ones it asks for). */
 export const FORM_FIELDS = ['contact', 'health', 'living', 'needs', 'notes', 'photo'] as const;
@@ -221,7 +224,7 @@ export class CareVisitService {
   /** The worker's visits due today and overdue, in the grids they staff; labels only where granted. */
   async myVisits(actor: Actor, opts: { limit: number }): Promise<{ today: string; items: TaskView[] }> {
     careVisitPolicy.assertPermits(actor, 'visit');
-    if (actor.kind !== 'user') refuse(actor);
+    if (actor.kind !== 'user') throw refusal(actor);
     const today = this.today();
     const [tasks, grants] = await Promise.all([
       this.s.repo.workerTasks(this.db, actor.userId, today, opts.limit),
@@ -257,7 +260,7 @@ export class CareVisitService {
     mode: 'visit' | 'read',
   ): Promise<{ gridCode: string; member: boolean; grants: Awaited<ReturnType<CareSupport['grantsOf']>> }> {
     const notFound = () => CareErrors.MemberNotFound({ params: { id: personId } });
-    if (actor.kind === 'anonymous') refuse(actor);
+    if (actor.kind === 'anonymous') throw refusal(actor);
     const person = await this.s.repo.personGrid(tx, personId);
     const cohort = await this.s.repo.getCohort(tx, cohortId);
     if (!person || !cohort || person.gridCode === null) throw notFound();
@@ -335,7 +338,7 @@ export class CareVisitService {
    */
   async submit(actor: Actor, input: VisitInput): Promise<{ visit: VisitView; replayed: boolean }> {
     careVisitPolicy.assertPermits(actor, 'visit');
-    if (actor.kind !== 'user') refuse(actor);
+    if (actor.kind !== 'user') throw refusal(actor);
     if (input.createCase && !input.needs) throw CareErrors.CaseNeeds({ field: 'body/needs' });
     if (input.createCase && !input.caseCategory) throw CareErrors.CaseNeeds({ field: 'body/caseCategory' });
     const { idempotencyKey, ...content } = input;

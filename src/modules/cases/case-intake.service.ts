@@ -3,12 +3,13 @@
  * category, routed to a suggested department, stored with its event, rollup, audit record and
  * idempotency key in ONE transaction — committed before the 2xx — and announced live.
  */
+
 import { type Queryable, sqlState } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
-import { codeWithin } from '../../kernel/policy.js';
+import { codeWithin, refusal } from '../../kernel/policy.js';
 import { uploadKeyHash } from '../../kernel/upload-key.js';
 import { Batcher, type Outcome } from '../../lib/batcher.js';
-import { AppError, CommonErrors } from '../../lib/errors.js';
+import { AppError } from '../../lib/errors.js';
 import { normalisePhone } from '../../lib/privacy.js';
 import { bestRule } from '../routing/index.js';
 import type { Category } from '../taxonomy/index.js';
@@ -338,7 +339,7 @@ export class CaseIntakeService {
     }
     if (channel === 'sensor' || channel === 'open311') {
       if (actor.kind === 'system') return;
-      throw actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
+      throw refusal(actor);
     }
     casePolicy.assertPermits(actor, CHANNEL_ACTION[channel]);
   }

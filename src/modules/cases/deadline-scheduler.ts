@@ -101,7 +101,7 @@ export class DeadlineScheduler {
 
   constructor(
     private readonly s: CaseSupport,
-    private readonly opts: DeadlineSchedulerOptions = {},
+    opts: DeadlineSchedulerOptions = {},
   ) {
     this.repo = opts.repo ?? new DeadlineRepository();
     this.intervalMs = opts.intervalMs ?? 30_000;

@@ -1,6 +1,8 @@
 import { type Db, sqlState } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import { actorLabel } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
+import { refusal } from '../../kernel/policy.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import { AreaRepository } from './area.repository.js';
@@ -12,14 +14,6 @@ import {
   type GridMemberRole,
   type UnstaffedGrid,
 } from './grid-member.repository.js';
-
-function actorLabel(actor: Actor): string {
-  return actor.kind === 'user'
-    ? `user:${actor.userId}`
-    : actor.kind === 'system'
-      ? `system:${actor.name}`
-      : 'anonymous';
-}
 
 /**
  * Staffing of unit grids: who patrols each grid (workers) and who answers for it (one leader).
@@ -108,7 +102,7 @@ export class GridMemberService {
     f: { within?: string; limit: number; offset: number },
   ): Promise<{ items: UnstaffedGrid[]; total: number }> {
     if (!gridMemberPolicy.permits(actor, 'list')) {
-      throw actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
+      throw refusal(actor);
     }
     return this.members.listUnstaffed(this.db, gridMemberPolicy.scopeFor(actor, 'list'), f);
   }

@@ -2,6 +2,7 @@ import type { Locale } from '../../config/config.js';
 import type { Db, Queryable } from '../../db/db.js';
 import { sqlState } from '../../db/db.js';
 import type { Actor, RoleGrant } from '../../kernel/actor.js';
+import { actorLabel } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import { definedFields } from '../../lib/defined.js';
@@ -36,12 +37,6 @@ export interface UpdateUserInput {
   status?: 'active' | 'disabled';
   password?: string;
   phone?: string | null;
-}
-
-function actorLabel(actor: Actor): string {
-  if (actor.kind === 'user') return `user:${actor.userId}`;
-  if (actor.kind === 'system') return `system:${actor.name}`;
-  return 'anonymous';
 }
 
 /** The area an audit record about this user is filed under (so scoped readers see it). */

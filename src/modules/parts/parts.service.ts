@@ -1,9 +1,11 @@
 import type { Db } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import { actorLabel } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
+import { refusal } from '../../kernel/policy.js';
 import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
-import { CommonErrors, text } from '../../lib/errors.js';
+import { text } from '../../lib/errors.js';
 import type { LocateService } from '../grid/index.js';
 import type { Rejection, TableRow } from '../registry/index.js';
 import { type ImportBatches, importBatches, RegistryErrors } from '../registry/index.js';
@@ -102,7 +104,7 @@ export class PartsService {
     },
   ): Promise<PartImportReport> {
     if (!partImportPolicy.permits(actor, 'import')) {
-      throw actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
+      throw refusal(actor);
     }
     const now = this.deps.clock.now();
     // Validate and locate before the transaction: the locate index reads the database itself,
@@ -171,12 +173,7 @@ export class PartsService {
         source: input.source,
         fileName: input.fileName,
         at: now,
-        by:
-          actor.kind === 'user'
-            ? `user:${actor.userId}`
-            : actor.kind === 'system'
-              ? `system:${actor.name}`
-              : 'anonymous',
+        by: actorLabel(actor),
       });
       const { created } = await this.parts.upsertMany(tx, located, batchId, now);
       const rejected = new Set(rejections.map((r) => r.row)).size;
@@ -213,7 +210,7 @@ export class PartsService {
     f: { within?: string; categoryCode?: string; state?: PartState; limit: number; offset: number },
   ): Promise<{ items: PartRecord[]; total: number }> {
     if (!partPolicy.permits(actor, 'read')) {
-      throw actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
+      throw refusal(actor);
     }
     return this.parts.list(this.db, partPolicy.scopeFor(actor, 'read'), f);
   }

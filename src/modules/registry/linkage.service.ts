@@ -6,8 +6,10 @@
  * pair a reviewer rejected — and queues the uncertain band for the registry officer of the
  * records' area. All writes of a use case and its audit record share one transaction.
  */
+
 import type { Db, Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import { actorLabel } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import { type AreaScope, codeWithin } from '../../kernel/policy.js';
 import type { Progress } from '../../kernel/progress.js';
@@ -61,18 +63,6 @@ export interface LinkageServiceDeps {
   thresholds?: LinkThresholds;
 }
 
-function actorLabel(actor: Actor): string {
-  return actor.kind === 'user'
-    ? `user:${actor.userId}`
-    : actor.kind === 'system'
-      ? `system:${actor.name}`
-      : 'anonymous';
-}
-
-function refuse(actor: Actor): never {
-  throw actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
-}
-
 const inScopeOf = (scope: AreaScope, code: string | null): boolean =>
   scope.all || scope.codes.some((c) => codeWithin(c, code));
 
@@ -117,7 +107,7 @@ export class LinkageService {
     actor: Actor,
     o: { area?: string; mode?: 'full' | 'incremental'; progress?: Progress } = {},
   ): Promise<LinkRunReport> {
-    if (!linkagePolicy.permits(actor, 'run')) refuse(actor);
+    linkagePolicy.assertPermits(actor, 'run');
     let scope = linkagePolicy.scopeFor(actor, 'run');
     if (o.area !== undefined) {
       if (!inScopeOf(scope, o.area)) throw CommonErrors.Forbidden();
@@ -328,7 +318,7 @@ export class LinkageService {
 
   /** Runs, newest first (admins). */
   async listRuns(actor: Actor, limit: number): Promise<RunSummary[]> {
-    if (!linkagePolicy.permits(actor, 'run')) refuse(actor);
+    linkagePolicy.assertPermits(actor, 'run');
     return this.repo.listRuns(this.db, limit);
   }
 
@@ -349,7 +339,7 @@ export class LinkageService {
     actor: Actor,
     f: { status?: PairStatus; within?: string; limit: number; offset: number },
   ): Promise<{ items: ReviewPairView[]; total: number }> {
-    if (!linkagePolicy.permits(actor, 'review')) refuse(actor);
+    linkagePolicy.assertPermits(actor, 'review');
     const page = await this.repo.listPairs(this.db, linkagePolicy.scopeFor(actor, 'review'), {
       status: f.status ?? 'pending',
       ...(f.within ? { within: f.within } : {}),
@@ -361,7 +351,7 @@ export class LinkageService {
 
   /** One pair of the caller's areas (404 outside them). */
   async getPair(actor: Actor, id: number): Promise<ReviewPairView> {
-    if (!linkagePolicy.permits(actor, 'review')) refuse(actor);
+    linkagePolicy.assertPermits(actor, 'review');
     const p = await this.repo.findPair(this.db, linkagePolicy.scopeFor(actor, 'review'), id);
     if (!p) throw RegistryErrors.PairNotFound({ params: { id } });
     return (await this.view(this.db, [p]))[0] as ReviewPairView;
@@ -373,7 +363,7 @@ export class LinkageService {
    * resolved meanwhile is refused with 409 and its current state. Audited, one transaction.
    */
   async decide(actor: Actor, id: number, decision: 'accept' | 'reject' | 'unsure'): Promise<ReviewPairView> {
-    if (!linkagePolicy.permits(actor, 'review')) refuse(actor);
+    linkagePolicy.assertPermits(actor, 'review');
     const scope = linkagePolicy.scopeFor(actor, 'review');
     const now = this.deps.clock.now();
     const by = actorLabel(actor);
@@ -456,7 +446,7 @@ export class LinkageService {
     actor: Actor,
     personId: number,
   ): Promise<{ records: MaskedRecord[]; sources: number; merges: MergeEntry[] }> {
-    if (!linkagePolicy.permits(actor, 'read')) refuse(actor);
+    linkagePolicy.assertPermits(actor, 'read');
     const scope = linkagePolicy.scopeFor(actor, 'read');
     const { rows } = await this.db.query<{ grid_code: string | null }>(
       'SELECT grid_code FROM people WHERE id = $1 AND merged_into IS NULL',
@@ -479,7 +469,7 @@ export class LinkageService {
    * it a non-match, so no later run merges the two again. Audited, one transaction.
    */
   async unmerge(actor: Actor, mergeId: number): Promise<MergeEntry> {
-    if (!linkagePolicy.permits(actor, 'unmerge')) refuse(actor);
+    linkagePolicy.assertPermits(actor, 'unmerge');
     const scope = linkagePolicy.scopeFor(actor, 'unmerge');
     const now = this.deps.clock.now();
     const by = actorLabel(actor);

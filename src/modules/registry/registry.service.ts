@@ -1,11 +1,11 @@
 import type { Db, Queryable } from '../../db/db.js';
 import type { Actor } from '../../kernel/actor.js';
+import { actorLabel } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import type { DomainEvents } from '../../kernel/domain-events.js';
 import type { Progress } from '../../kernel/progress.js';
 import type { Clock } from '../../lib/clock.js';
 import { definedFields } from '../../lib/defined.js';
-import { CommonErrors } from '../../lib/errors.js';
 import type { FieldCipher } from '../../lib/privacy.js';
 import { LocateService } from '../grid/index.js';
 import type { ConflictRecord } from './conflict.repository.js';
@@ -77,18 +77,6 @@ export interface RegistryFileInput {
   expectedRows?: number;
 }
 
-function actorLabel(actor: Actor): string {
-  return actor.kind === 'user'
-    ? `user:${actor.userId}`
-    : actor.kind === 'system'
-      ? `system:${actor.name}`
-      : 'anonymous';
-}
-
-function refuse(actor: Actor): never {
-  throw actor.kind === 'anonymous' ? CommonErrors.Unauthenticated() : CommonErrors.Forbidden();
-}
-
 /**
  * The base data "one map, three reals" (一标三实): department files merged into one population
  * register with provenance per value and conflicts instead of overwrites; masked reads scoped to
@@ -127,7 +115,7 @@ export class RegistryService {
    * overwrites), writes provenance, closes the batch and records the audit entry.
    */
   async importRecords(actor: Actor, input: RegistryFileInput & { kind: RecordKind }): Promise<ImportReport> {
-    if (!registryImportPolicy.permits(actor, 'import')) refuse(actor);
+    registryImportPolicy.assertPermits(actor, 'import');
     const spec = RECORD_SPECS[input.kind];
     const now = this.deps.clock.now();
     if (!(await this.repo.batches.departmentExists(this.db, input.source))) {
@@ -182,7 +170,7 @@ export class RegistryService {
     kind: RecordKind,
     f: { within?: string; key?: string; limit: number; offset: number },
   ): Promise<{ items: RecordSummary[]; total: number }> {
-    if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    personPolicy.assertPermits(actor, 'read');
     const spec = RECORD_SPECS[kind];
     return this.records.list(this.db, personPolicy.scopeFor(actor, 'read'), spec, {
       ...f,
@@ -205,7 +193,7 @@ export class RegistryService {
       expectedRows?: number;
     },
   ): Promise<ImportReport> {
-    if (!registryImportPolicy.permits(actor, 'import')) refuse(actor);
+    registryImportPolicy.assertPermits(actor, 'import');
     const now = this.deps.clock.now();
     const report = await this.db.transaction(async (tx) => {
       if (!(await this.repo.batches.departmentExists(tx, input.source))) {
@@ -301,13 +289,13 @@ export class RegistryService {
     actor: Actor,
     f: { within?: string; limit: number; offset: number },
   ): Promise<{ items: PersonSummary[]; total: number }> {
-    if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    personPolicy.assertPermits(actor, 'read');
     return this.repo.people.listPeople(this.db, personPolicy.scopeFor(actor, 'read'), f);
   }
 
   /** One person (masked) with the provenance of their values; 404 outside the reader's area. */
   async getPerson(actor: Actor, id: number): Promise<PersonSummary & { provenance: ProvenanceEntry[] }> {
-    if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    personPolicy.assertPermits(actor, 'read');
     const person = await this.repo.people.findPerson(this.db, personPolicy.scopeFor(actor, 'read'), id);
     if (!person) throw RegistryErrors.PersonNotFound({ params: { id } });
     return { ...person, provenance: await this.repo.batches.provenance(this.db, 'person', id) };
@@ -315,7 +303,7 @@ export class RegistryService {
 
   /** Finds a person by full identity number through its keyed hash (nothing is decrypted). */
   async findByIdNumber(actor: Actor, idNumber: string): Promise<PersonSummary | undefined> {
-    if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    personPolicy.assertPermits(actor, 'read');
     const id = await this.repo.people.findPersonIdByHash(this.db, this.deps.cipher.lookupHash(idNumber));
     return id === undefined
       ? undefined
@@ -331,7 +319,7 @@ export class RegistryService {
     id: number,
     input: { purpose: string; fields: readonly RevealField[]; origin?: string },
   ): Promise<Partial<RevealedPerson> & { id: number }> {
-    if (!personPolicy.permits(actor, 'reveal')) refuse(actor);
+    personPolicy.assertPermits(actor, 'reveal');
     return this.db.transaction(async (tx) => {
       const sealed = await this.repo.people.findSealed(tx, personPolicy.scopeFor(actor, 'reveal'), id);
       if (!sealed) throw RegistryErrors.PersonNotFound({ params: { id } });
@@ -367,7 +355,7 @@ export class RegistryService {
       offset: number;
     },
   ): Promise<{ items: ConflictRecord[]; total: number }> {
-    if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    personPolicy.assertPermits(actor, 'read');
     // A person id names a person: it never matches the household or organisation with that id.
     const entity =
       f.personId !== undefined
@@ -387,7 +375,7 @@ export class RegistryService {
 
   /** Decides a conflict: keep the stored value, or replace it with the source's value. Audited. */
   async resolveConflict(actor: Actor, id: number, decision: 'keep' | 'replace'): Promise<ConflictRecord> {
-    if (!personPolicy.permits(actor, 'resolve')) refuse(actor);
+    personPolicy.assertPermits(actor, 'resolve');
     const now = this.deps.clock.now();
     return this.db.transaction(async (tx) => {
       const c = await this.repo.conflicts.lockOpenConflict(tx, personPolicy.scopeFor(actor, 'resolve'), id);
@@ -432,7 +420,7 @@ export class RegistryService {
 
   /** Per grid: households, people, parts, missing fields and open conflicts, in the reader's area. */
   async quality(actor: Actor, within?: string): Promise<GridQuality[]> {
-    if (!personPolicy.permits(actor, 'read')) refuse(actor);
+    personPolicy.assertPermits(actor, 'read');
     return this.repo.quality.perGrid(this.db, personPolicy.scopeFor(actor, 'read'), within);
   }
 }
