@@ -89,7 +89,11 @@ export function createServices(ctx: AppContext) {
     ...identityServices,
     locate,
     grid: new grid.GridService(ctx.db, { audit: auditService, locate, clock: ctx.clock }),
-    gridMembers: new grid.GridMemberService(ctx.db, { audit: auditService, clock: ctx.clock }),
+    gridMembers: new grid.GridMemberService(ctx.db, {
+      audit: auditService,
+      clock: ctx.clock,
+      users: identityServices.users,
+    }),
     indicators: new indicators.IndicatorService({
       db: ctx.db,
       clock: ctx.clock,

@@ -2,9 +2,13 @@ import { beforeAll, expect, it } from 'vitest';
 import { type Actor, systemActor } from '../../src/kernel/actor.js';
 import { generateCityGeometry } from '../../src/kernel/demo-data/city-geometry.js';
 import { FixedClock } from '../../src/lib/clock.js';
+import { FieldCipher } from '../../src/lib/privacy.js';
 import { AreaRepository } from '../../src/modules/grid/area.repository.js';
 import { describeGeometry } from '../../src/modules/grid/area-geometry.js';
 import { GridMemberService } from '../../src/modules/grid/grid-member.service.js';
+import { PasswordHasher } from '../../src/modules/identity/password-hasher.js';
+import { UserService } from '../../src/modules/identity/user.service.js';
+import { testConfig } from '../support/app.js';
 import { describeEachDriver } from '../support/db.js';
 import { RecordingAudit } from '../support/fake-audit.js';
 
@@ -18,7 +22,15 @@ describeEachDriver('grid members', (t) => {
 
   beforeAll(async () => {
     audit = new RecordingAudit();
-    svc = new GridMemberService(t().db, { audit, clock: new FixedClock(new Date('2026-03-02T01:00:00Z')) });
+    const clock = new FixedClock(new Date('2026-03-02T01:00:00Z'));
+    const users = new UserService(
+      t().db,
+      clock,
+      new FieldCipher(testConfig().dataKey),
+      new PasswordHasher(),
+      audit,
+    );
+    svc = new GridMemberService(t().db, { audit, clock, users });
     await new AreaRepository().insertMany(
       t().db,
       city.map((a) => ({

@@ -165,4 +165,31 @@ describeEachDriver('authority: district admins act only inside their areas', (t)
     expect(codes.every((c) => c.startsWith(mine.district))).toBe(true);
     expect((await districtAdmin.request('GET', `/api/grids/${mine.grid}/members`)).statusCode).toBe(200);
   });
+
+  it('grid membership: a district admin staffs their grids only with users they control', async () => {
+    const { db } = t();
+    const put = (userId: number) =>
+      districtAdmin.request('PUT', `/api/grids/${mine.grid}/members`, { userId, role: 'worker' });
+    // Another district's worker: membership would let them read this grid's data. Answered as
+    // an unknown user, so the district admin learns nothing about users outside the district.
+    const foreign = await put(workerId);
+    expect(foreign.statusCode, foreign.body).toBe(422);
+    expect((foreign.json() as { code: string }).code).toBe('GRID_MEMBER_USER_NOT_FOUND');
+    expect((await put(999_999)).json()).toMatchObject({ code: 'GRID_MEMBER_USER_NOT_FOUND' });
+    // Someone at the admin's rank in the same district (a peer) or above it (a city admin).
+    const peer = await makeUser(db, 'Peer admin', [{ role: 'admin', areaCode: mine.district }]);
+    expect((await put(peer.userId)).statusCode).toBe(403);
+    const above = await makeUser(db, 'City admin two', [{ role: 'admin' }]);
+    expect([403, 422]).toContain((await put(above.userId)).statusCode);
+    const { rows } = await db.query(
+      'SELECT 1 FROM grid_members WHERE grid_code = $1 AND user_id = ANY($2::bigint[])',
+      [mine.grid, [workerId, peer.userId, above.userId]],
+    );
+    expect(rows).toHaveLength(0);
+    // A worker of the district, and a new user with no role yet, are the admin's to staff.
+    const own = await makeUser(db, 'Own worker', [{ role: 'grid_worker', areaCode: mine.grid }]);
+    expect((await put(own.userId)).statusCode).toBe(200);
+    const fresh = await makeUser(db, 'New hire', []);
+    expect((await put(fresh.userId)).statusCode).toBe(200);
+  });
 });

@@ -3,6 +3,7 @@ import type { Actor } from '../../kernel/actor.js';
 import { actorLabel } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
 import { refusal } from '../../kernel/policy.js';
+import type { UserAuthority } from '../../kernel/user-authority.js';
 import type { Clock } from '../../lib/clock.js';
 import { CommonErrors } from '../../lib/errors.js';
 import { AreaRepository } from './area.repository.js';
@@ -22,7 +23,7 @@ import {
 export class GridMemberService {
   constructor(
     private readonly db: Db,
-    private readonly deps: { audit: AuditWriter; clock: Clock },
+    private readonly deps: { audit: AuditWriter; clock: Clock; users: UserAuthority },
     private readonly members = new GridMemberRepository(),
     private readonly areas = new AreaRepository(),
   ) {}
@@ -40,6 +41,11 @@ export class GridMemberService {
     return this.db.transaction(async (tx) => {
       const area = await this.areas.findByCode(tx, gridCode);
       if (area?.level !== 'grid') throw GridErrors.NotAGrid({ params: { code: gridCode } });
+      // Membership is a permission (the worker sees the grid's data): only for a user the admin
+      // controls — not one of another district, a peer or someone above them.
+      const verdict = await this.deps.users.verdict(tx, actor, userId);
+      if (verdict === 'not_found') throw GridErrors.UserNotFound({ params: { userId } });
+      if (verdict === 'forbidden') throw CommonErrors.Forbidden();
       let added: boolean;
       try {
         added = await this.members.add(tx, {

@@ -4,6 +4,7 @@ import { sqlState } from '../../db/db.js';
 import type { Actor, RoleGrant } from '../../kernel/actor.js';
 import { actorLabel } from '../../kernel/actor.js';
 import type { AuditWriter } from '../../kernel/audit.js';
+import type { UserAuthorityVerdict } from '../../kernel/user-authority.js';
 import type { Clock } from '../../lib/clock.js';
 import { definedFields } from '../../lib/defined.js';
 import { CommonErrors } from '../../lib/errors.js';
@@ -253,6 +254,19 @@ export class UserService {
   /** The clear phone of a stored record, for presenters that mask it. */
   phoneOf(user: UserRecord): string | null {
     return user.phoneEnc ? this.cipher.decrypt(user.phoneEnc) : null;
+  }
+
+  /**
+   * The kernel's UserAuthority port (see src/kernel/user-authority.ts): may the actor give this
+   * user work in their area? Same visibility and rank rule as changing the user.
+   */
+  async verdict(q: Queryable, actor: Actor, userId: number): Promise<UserAuthorityVerdict> {
+    if (!userPolicy.permits(actor, 'manage')) return 'not_found';
+    const scope = userPolicy.scopeFor(actor, 'manage');
+    const user = (await this.users.findById(q, userId, scope)) ?? (await this.findUngranted(q, userId));
+    if (!user) return 'not_found';
+    const grants = (await this.users.activeGrants(q, [userId])).get(userId) ?? [];
+    return controlsUser(actor, grants) ? 'controls' : 'forbidden';
   }
 
   private async fetchScoped(
