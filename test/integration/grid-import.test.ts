@@ -1,6 +1,6 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../../src/kernel/actor.js';
+import { type Actor, systemActor } from '../../src/kernel/actor.js';
 import { generateCityGeometry } from '../../src/kernel/demo-data/city-geometry.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { createRng } from '../../src/lib/random.js';
@@ -188,6 +188,59 @@ describeEachDriver('areas import/export and locate', (t) => {
     expect(rows).toHaveLength(2);
     expect(rows[0]!.valid_to).toBeInstanceOf(Date);
     expect(rows[1]!.valid_to).toBeNull();
+  });
+
+  it('lets a district admin import only areas below their district; one outside refuses the file', async () => {
+    const exported = await grid.exportAreas(ADMIN);
+    const districts = exported.features.filter((f) => f.properties.level === 'district');
+    const [mine, theirs] = districts.map((f) => f.properties.code) as [string, string];
+    const districtAdmin: Actor = {
+      kind: 'user',
+      userId: 1,
+      displayName: 'district admin',
+      grants: [{ role: 'admin', areaCode: mine, departmentCode: null }],
+    };
+    const rename = (code: string, suffix: string) => {
+      const f = exported.features.find((x) => x.properties.code === code)!;
+      return { ...f, properties: { ...f.properties, nameZh: `${f.properties.nameZh}${suffix}` } };
+    };
+    const ownGrid = exported.features.find(
+      (f) => f.properties.level === 'grid' && f.properties.code.startsWith(mine),
+    )!;
+    const otherGrid = exported.features.find(
+      (f) => f.properties.level === 'grid' && f.properties.code.startsWith(theirs),
+    )!;
+    const names = async () =>
+      (await t().db.query('SELECT code, name_zh FROM areas WHERE valid_to IS NULL ORDER BY code')).rows;
+    const before = await names();
+    for (const features of [
+      [rename(ownGrid.properties.code, '甲'), rename(otherGrid.properties.code, '乙')],
+      [rename(mine, '丙')],
+    ]) {
+      for (const skipInvalid of [false, true]) {
+        await expect(
+          grid.importAreas(
+            districtAdmin,
+            { type: 'FeatureCollection', features },
+            { skipInvalid, fileName: 'x.geojson' },
+          ),
+        ).rejects.toMatchObject({ code: 'AREA_IMPORT_OUTSIDE_SCOPE' });
+      }
+    }
+    expect(await names()).toEqual(before);
+    const own = await grid.importAreas(
+      districtAdmin,
+      { type: 'FeatureCollection', features: [rename(ownGrid.properties.code, '甲')] },
+      { skipInvalid: false, fileName: 'own.geojson' },
+    );
+    expect(own).toMatchObject({ renamed: 1 });
+    await expect(
+      grid.importAreas(
+        { kind: 'anonymous' },
+        { type: 'FeatureCollection', features: [] },
+        { skipInvalid: false, fileName: 'a' },
+      ),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('locates random points exactly like turf point-in-polygon with the smallest-code tie rule', async () => {

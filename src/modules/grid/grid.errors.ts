@@ -15,6 +15,10 @@ export const GridErrors = {
       '区域文件有 {count} 个要素不合格，未导入任何数据（详见 details.errors；可用“跳过无效要素”导入其余要素）',
     en: '{count} feature(s) of the area file are invalid; nothing was imported (see details.errors; skip-invalid imports the rest)',
   }),
+  AreaImportOutsideScope: defineError('AREA_IMPORT_OUTSIDE_SCOPE', 'forbidden', {
+    'zh-CN': '区域文件中有 {count} 个区域不在您管辖的区域之下，未导入任何数据（详见 details）',
+    en: '{count} area(s) of the file lie outside the area you administer; nothing was imported (see details)',
+  }),
   NotAGrid: defineError('NOT_A_GRID', 'unprocessable', {
     'zh-CN': '{code} 不是当前有效的单元网格',
     en: '{code} is not a current unit grid',

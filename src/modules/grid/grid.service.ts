@@ -93,11 +93,20 @@ export class GridService {
     collection: unknown,
     opts: { skipInvalid: boolean; fileName: string },
   ): Promise<AreaImportReport> {
-    areaPolicy.assert(actor, 'import');
+    areaPolicy.assertPermits(actor, 'import');
     const report = await this.db.transaction(async (tx) => {
       // Check inside the transaction so parents seen are the ones we commit against.
       const existingNames = await this.areas.currentNames(tx);
       const check = checkAreaFile(collection, new Set(existingNames.map((a) => a.code)));
+      // A scoped admin's file may only hold areas inside their own area: one outside refuses the
+      // whole file before anything is written (skipInvalid does not skip authority).
+      const outside = check.valid.filter((a) => !areaPolicy.can(actor, 'import', { areaCode: a.code }));
+      if (outside.length > 0) {
+        throw GridErrors.AreaImportOutsideScope({
+          params: { count: outside.length },
+          details: { codes: outside.slice(0, 20).map((a) => a.code) },
+        });
+      }
       if (check.errors.length > 0 && !opts.skipInvalid) {
         throw GridErrors.AreaImportInvalid({
           params: { count: check.errors.length },
