@@ -82,15 +82,16 @@ export function installErrorHandling(app: FastifyInstance): void {
     else req.log.info({ code: appError.code, field: appError.field }, 'request rejected');
     return sendError(req, reply, appError);
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendError(
-      req,
-      reply,
-      // The path only (no query), cut short and through the one redaction path: a phone number
-      // typed into a URL is not echoed back (nor logged with the error).
-      CommonErrors.RouteNotFound({
-        params: { method: req.method, url: redactFreeText((req.url.split('?')[0] ?? '').slice(0, 200)) },
-      }),
-    ),
-  );
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, routeNotFound(req)));
+}
+
+/**
+ * ROUTE_NOT_FOUND for this request: the path only (no query), cut short and through the one
+ * redaction path, so a phone number typed into a URL is not echoed back (nor logged with the
+ * error). Every not-found handler (the app's, Open311's) answers with it.
+ */
+export function routeNotFound(req: Pick<FastifyRequest, 'method' | 'url'>): AppError {
+  return CommonErrors.RouteNotFound({
+    params: { method: req.method, url: redactFreeText((req.url.split('?')[0] ?? '').slice(0, 200)) },
+  });
 }

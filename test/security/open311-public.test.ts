@@ -127,4 +127,21 @@ describeEachDriver('Open311 public answers', (t) => {
       await built.app.close();
     }
   });
+
+  it('answers an unknown Open311 path without echoing the personal data typed into it', async () => {
+    const built = await buildTestApp(t().db);
+    try {
+      for (const method of ['GET', 'POST', 'DELETE'] as const) {
+        for (const url of ['/open311/v2/13912345678.xml', '/open311/v2/x/110101199003074518.json']) {
+          const res = await built.app.inject({ method, url });
+          expect(res.statusCode, `${method} ${url}`).toBe(404);
+          expect(res.body).not.toContain('13912345678');
+          expect(res.body).not.toContain('110101199003074518');
+          expect(res.body).toContain('/open311/v2/');
+        }
+      }
+    } finally {
+      await built.app.close();
+    }
+  });
 });

@@ -6,11 +6,10 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { TypedApp } from '../../kernel/http.js';
-import { STATUS_BY_KIND, toAppError } from '../../kernel/http-errors.js';
+import { routeNotFound, STATUS_BY_KIND, toAppError } from '../../kernel/http-errors.js';
 import { hasOverlongSegment, paramTooLong } from '../../kernel/param-length.js';
-import { CommonErrors } from '../../lib/errors.js';
 import type { ApiKeyRecord } from './api-key.repository.js';
 import type { ApiKeyService } from './api-key.service.js';
 import { Open311Errors } from './open311.errors.js';
@@ -90,10 +89,7 @@ export function open311Routes(app: TypedApp, open311: Open311Service): void {
       });
       // Unknown URLs under /open311/ answer in the spec's format too (GET needs a route of its own:
       // the web app's `GET /*` fallback would otherwise answer them).
-      const notFound = (req: FastifyRequest) =>
-        CommonErrors.RouteNotFound({
-          params: { method: req.method, url: (req.url.split('?')[0] ?? '').slice(0, 200) },
-        });
+      const notFound = routeNotFound;
       scope.setNotFoundHandler(async (req) => {
         throw notFound(req);
       });
