@@ -94,9 +94,7 @@ describeEachDriver('emergency campaigns over HTTP', (t) => {
     }
   }
 
-  async function myTasks(
-    c: CookieClient,
-  ): Promise<
+  async function myTasks(c: CookieClient): Promise<
     Array<{
       id: number;
       gridCode: string;

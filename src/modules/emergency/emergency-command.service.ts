@@ -84,6 +84,8 @@ export class EmergencyCommandService {
           severity: input.mode === 'emergency' ? 'Severe' : 'Minor',
           urgency: input.mode === 'emergency' ? 'Immediate' : 'Past',
           expires: new Date(this.s.now().getTime() + 7 * 86_400_000),
+          // Leaving the emergency cancels the declaration's alert (msgType Cancel, references).
+          cancelsPrevious: current.mode === 'emergency',
         });
         alertIdentifier = alert.identifier;
       }

@@ -45,9 +45,11 @@ export interface AlertIssuer {
       instruction?: { zh: string; en: string };
       severity: string;
       urgency: string;
+      /** CAP category (default Safety). */
+      category?: string;
       expires: Date;
-      msgType?: 'Alert' | 'Update' | 'Cancel';
-      references?: string[];
+      /** Cancel the area's latest active alert of ours instead of raising a new one. */
+      cancelsPrevious?: boolean;
     },
   ): Promise<{ id: number; identifier: string }>;
 }

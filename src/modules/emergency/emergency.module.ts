@@ -1,4 +1,6 @@
 import type { TypedApp } from '../../kernel/http.js';
+import { capRoutes } from './cap.routes.js';
+import { CapOutService } from './cap-out.service.js';
 import { emergencyRoutes } from './emergency.routes.js';
 import { EmergencyCommandService } from './emergency-command.service.js';
 import { type EmergencyDeps, EmergencySupport } from './emergency-support.js';
@@ -9,8 +11,11 @@ import { ProgressHub } from './progress-hub.js';
 /** Builds the emergency services: area modes and campaigns, tasks, and the live progress hub. */
 export function createEmergencyServices(deps: EmergencyDeps & { onError?: (err: unknown) => void }) {
   const support = new EmergencySupport(deps);
+  const capOut = new CapOutService(support);
+  support.alerts = capOut;
   return {
     support,
+    capOut,
     command: new EmergencyCommandService(support),
     tasks: new EmergencyTaskService(support),
     hub: new ProgressHub(deps.db, deps.onError),
@@ -25,5 +30,6 @@ export function register(app: TypedApp, deps: { emergency: EmergencyServices }):
   const e = deps.emergency;
   emergencyRoutes(app, e.command);
   emergencyTaskRoutes(app, { tasks: e.tasks, command: e.command, hub: e.hub });
+  capRoutes(app, { out: e.capOut });
   app.addHook('preClose', async () => e.hub.close());
 }
