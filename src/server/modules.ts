@@ -17,6 +17,7 @@ import * as care from '../modules/care/index.js';
 import * as cases from '../modules/cases/index.js';
 import * as dashboard from '../modules/dashboard/index.js';
 import * as devices from '../modules/devices/index.js';
+import * as emergency from '../modules/emergency/index.js';
 import * as grid from '../modules/grid/index.js';
 import * as health from '../modules/health/index.js';
 import * as housekeeping from '../modules/housekeeping/index.js';
@@ -62,8 +63,20 @@ export function createServices(ctx: AppContext) {
     events,
     onError: (err) => ctx.log.error({ err }, 'care schedule pass failed'),
   });
+  const emergencyServices = emergency.createEmergencyServices({
+    db: ctx.db,
+    clock: ctx.clock,
+    audit: auditService,
+    cipher,
+    inbox: notificationServices.writer,
+    sender: identityServices.messages,
+    intake: caseServices.intake,
+    onError: (err) => ctx.log.warn({ err }, 'bad emergency progress payload'),
+  });
   return {
     cipher,
+    /** Emergency mode: area modes, campaigns and tasks, broadcasts, CAP 1.2 in and out. */
+    emergency: emergencyServices,
     /** The case loop; its deadline scheduler is started by `serve` (tests call runOnce). */
     cases: caseServices,
     inbox: notificationServices.inbox,
@@ -141,6 +154,7 @@ export async function registerRoutes(app: TypedApp, s: Services, ctx: AppContext
   grid.register(app, { grid: s.grid, locate: s.locate, members: s.gridMembers });
   registry.register(app, { registry: s.registry });
   care.register(app, { care: s.care });
+  emergency.register(app, { emergency: s.emergency });
   parts.register(app, { parts: s.parts });
   cases.register(app, ctx, { cases: s.cases, cipher: s.cipher });
   indicators.register(app, { indicators: s.indicators });

@@ -52,6 +52,14 @@ interface Row {
 const PASSWORD = 'matrix-password-1';
 const ADMIN_ONLY = ['admin'] as const;
 const SUP_ADMIN = ['supervisor', 'admin'] as const;
+const STAFF = [
+  'grid_worker',
+  'hotline_operator',
+  'dispatcher',
+  'dept_handler',
+  'supervisor',
+  'admin',
+] as const;
 
 /** A row whose request (if any) is the same for both branches. */
 function row(allow: Row['allow'], req?: Row['req'], ok?: number): Row {
@@ -199,6 +207,28 @@ const TABLE: Record<string, Row> = {
     url: '/api/care/coverage?level=street&from=2026-01-01&to=2026-01-31',
   })),
   'GET /api/care/alerts': row(['dispatcher', 'supervisor', 'admin'], () => ({ url: '/api/care/alerts' })),
+  // Emergency mode: commanders (supervisor, admin) switch modes and run campaigns; area readers
+  // watch; every staff role passes the task gate (the grid's members only, checked in SQL)
+  'PUT /api/emergency/areas/:code/mode': row(SUP_ADMIN),
+  'GET /api/emergency/areas/:code/mode': scoped(['dispatcher', 'supervisor', 'admin'], (fx, s) => ({
+    url: `/api/emergency/areas/${fx.branch[s].grid}/mode`,
+  })),
+  'GET /api/emergency/incident': row('user', () => ({ url: '/api/emergency/incident' })),
+  'POST /api/emergency/campaigns': row(SUP_ADMIN),
+  'GET /api/emergency/campaigns': row(['dispatcher', 'supervisor', 'admin'], () => ({
+    url: '/api/emergency/campaigns',
+  })),
+  'GET /api/emergency/campaigns/:id': row(['dispatcher', 'supervisor', 'admin']),
+  'POST /api/emergency/campaigns/:id/close': row(SUP_ADMIN),
+  'POST /api/emergency/campaigns/:id/next-round': row(SUP_ADMIN),
+  'GET /api/emergency/campaigns/:id/unreached': row(['dispatcher', 'supervisor', 'admin']),
+  'POST /api/emergency/campaigns/:id/members': row(SUP_ADMIN),
+  'POST /api/emergency/campaigns/:id/reassign': row(SUP_ADMIN),
+  'GET /api/emergency/campaigns/:id/stream': denialsOnly(['dispatcher', 'supervisor', 'admin']),
+  'GET /api/cap/feed.atom': row('public', () => ({ url: '/api/cap/feed.atom' })),
+  'GET /api/cap/alerts/:identifier.xml': row('public'),
+  'GET /api/emergency/my-tasks': row(STAFF, () => ({ url: '/api/emergency/my-tasks' })),
+  'POST /api/emergency/tasks/:id/updates': row(STAFF),
   'GET /api/registry/quality': row(['grid_worker', 'dispatcher', 'supervisor', 'admin']),
   // Cases
   'POST /api/cases': row('public'),
