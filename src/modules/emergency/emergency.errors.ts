@@ -55,7 +55,7 @@ export const EmergencyErrors = {
     en: 'Alert {id} does not exist',
   }),
   HostileXml: defineError('CAP_HOSTILE_XML', 'invalid', {
-    'zh-CN': '拒绝处理：XML 含有 {what}（不允许 DTD、实体声明和 XInclude）',
+    'zh-CN': '拒绝处理：XML 含有 {what}（不允许文档类型声明、实体声明和外部包含）',
     en: 'Refused: the XML contains {what} (DTDs, entity declarations and XInclude are not allowed)',
   }),
   InvalidCap: defineError('CAP_INVALID', 'unprocessable', {
