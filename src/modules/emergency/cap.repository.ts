@@ -24,33 +24,6 @@ function rowOf(r: CapAlertRow): CapAlertRow {
 
 /** The only SQL of CAP alerts. */
 export class CapRepository {
-  /** Inserts an alert; null when (sender, identifier) is already stored (a re-posted message). */
-  async insert(
-    q: Queryable,
-    a: Omit<CapAlertRow, 'id' | 'state'> & { xml: string; by: string; at: Date },
-  ): Promise<number | null> {
-    const { rows } = await q.query<{ id: number }>(
-      `INSERT INTO cap_alerts (direction, identifier, sender, sent, status, msg_type, refs, headline, area_codes, xml, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (sender, identifier) DO NOTHING RETURNING id::int AS id`,
-      [
-        a.direction,
-        a.identifier,
-        a.sender,
-        a.sent,
-        a.status,
-        a.msgType,
-        JSON.stringify(a.refs),
-        a.headline,
-        JSON.stringify(a.areaCodes),
-        a.xml,
-        a.by,
-        a.at,
-      ],
-    );
-    return rows[0]?.id ?? null;
-  }
-
   /** The next alert id (our identifiers carry it, so the XML is written once). */
   async nextId(q: Queryable): Promise<number> {
     const { rows } = await q.query<{ id: number }>(

@@ -1,14 +1,12 @@
 import { Type } from '@sinclair/typebox';
+import { openEventStream, writeFrame } from '../../kernel/event-stream.js';
 import type { TypedApp } from '../../kernel/http.js';
 import { definedFields } from '../../lib/defined.js';
-import { CommonErrors } from '../../lib/errors.js';
 import { emergencyReadPolicy, emergencyTaskPolicy } from './emergency.policy.js';
 import { Answers, Id, Limit, UpdateStatus, WorkerTaskDto } from './emergency.schemas.js';
 import type { EmergencyCommandService } from './emergency-command.service.js';
 import type { EmergencyTaskService } from './emergency-task.service.js';
 import type { ProgressHub, ProgressSink } from './progress-hub.js';
-
-const MAX_BUFFERED_BYTES = 1_048_576;
 
 /** The worker's campaign tasks, task updates and the live completion stream. */
 export function emergencyTaskRoutes(
@@ -85,31 +83,12 @@ export function emergencyTaskRoutes(
       const sink: ProgressSink = {
         campaignId: first.id,
         scope: emergencyReadPolicy.scopeFor(req.actor, 'read'),
-        write(frame) {
-          if (res.destroyed || res.writableEnded) return false;
-          res.write(frame);
-          return res.writableLength <= MAX_BUFFERED_BYTES;
-        },
+        write: (frame) => writeFrame(res, frame),
         end() {
           if (!res.writableEnded) res.end();
         },
       };
-      let unsubscribe: () => void;
-      try {
-        unsubscribe = await d.hub.subscribe(sink);
-      } catch (err) {
-        req.log.error({ err }, 'progress stream unavailable');
-        throw CommonErrors.DbUnavailable();
-      }
-      reply.hijack();
-      res.on('close', () => unsubscribe());
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': req.id,
-      });
+      await openEventStream(req, reply, () => d.hub.subscribe(sink), 'progress stream');
       // The full figures first (read after subscribing, so no update falls between the two).
       const now = await d.command.get(req.actor, req.params.id);
       res.write(`retry: 3000\n\nevent: snapshot\ndata: ${JSON.stringify(now)}\n\n`);

@@ -1,11 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { openEventStream, writeFrame } from '../../kernel/event-stream.js';
 import type { TypedApp } from '../../kernel/http.js';
-import { CommonErrors } from '../../lib/errors.js';
 import { type CaseEventHub, eventFrame, type StreamSink } from './case-event-hub.js';
 import { type EventStreamService, eventStreamPolicy } from './event-stream.service.js';
-
-/** A client that has this much unsent data is dropped rather than buffered without bound. */
-const MAX_BUFFERED_BYTES = 1_048_576;
 
 const StreamQuery = Type.Object(
   {
@@ -41,11 +38,7 @@ export function eventStreamRoutes(app: TypedApp, d: { hub: CaseEventHub; stream:
       // out — so nothing is lost or doubled.
       let pending: Array<{ frame: string; eventId: number | undefined }> | undefined = [];
       let ended = false;
-      const send = (frame: string): boolean => {
-        if (res.destroyed || res.writableEnded) return false;
-        res.write(frame);
-        return res.writableLength <= MAX_BUFFERED_BYTES;
-      };
+      const send = (frame: string): boolean => writeFrame(res, frame);
       const sink: StreamSink = {
         filter,
         write(frame, eventId) {
@@ -60,24 +53,7 @@ export function eventStreamRoutes(app: TypedApp, d: { hub: CaseEventHub; stream:
           if (res.headersSent && !res.writableEnded) res.end();
         },
       };
-      // Subscribed before anything is sent: if live events are unavailable (database away, server
-      // closing) the client gets a 503 with Retry-After, not a 200 that closes at once.
-      let unsubscribe: () => void;
-      try {
-        unsubscribe = await d.hub.subscribe(sink);
-      } catch (err) {
-        req.log.error({ err }, 'event stream unavailable');
-        throw CommonErrors.DbUnavailable();
-      }
-      reply.hijack();
-      res.on('close', () => unsubscribe());
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': req.id,
-      });
+      const { unsubscribe } = await openEventStream(req, reply, () => d.hub.subscribe(sink), 'event stream');
       res.write('retry: 3000\n\n');
       if (ended || res.destroyed) {
         unsubscribe();
